@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from accounts.models import User
+from jiceng.schemas import ERRORS
 
 router = Router(tags=["accounts"])
 
@@ -14,7 +15,7 @@ class MeOut(Schema):
     institution_id: int | None
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user, role and scope")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user, role and scope")
 def me(request: HttpRequest) -> MeOut:
     user: User = request.auth  # type: ignore[attr-defined]
     return MeOut(

@@ -52,9 +52,9 @@ class SessionAuth(APIKeyCookie):
         user = request.user
         if not user.is_authenticated:
             return None
-        if user.needs_two_factor and not user.is_verified():
-            if not (settings.DEMO_MODE and user.is_demo):
-                return None
+        owes_second_factor = user.needs_two_factor and not user.is_verified()
+        if owes_second_factor and not (settings.DEMO_MODE and user.is_demo):
+            return None
         return user
 
 

@@ -119,6 +119,11 @@ def verify() -> VerifyResult:
         expected_id += 1
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_entry_id, head.last_hash) != (expected_id - 1, previous_hash):
-        return VerifyResult(checked, head.last_entry_id, "entries missing from the end of the chain")
+    if head is not None and (head.last_entry_id, head.last_hash) != (
+        expected_id - 1,
+        previous_hash,
+    ):
+        return VerifyResult(
+            checked, head.last_entry_id, "entries missing from the end of the chain"
+        )
     return VerifyResult(checked, None, "")

@@ -77,6 +77,10 @@ class User(AbstractUser):
     def needs_two_factor(self) -> bool:
         return self.is_superuser or self.role in TWO_FACTOR_ROLES
 
+    def is_verified(self) -> bool:
+        """Whether this session passed a second factor; django-otp's middleware replaces it."""
+        return False
+
 
 class AuditEntry(models.Model):
     """One read, export or change of personal data (IT-4). Append-only and hash-chained.
@@ -127,6 +131,9 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_entry_id}"
 
 
 class ApiToken(models.Model):

@@ -98,7 +98,7 @@ def list_residents(
     detail: dict[str, Any] | None = None,
 ) -> QuerySet[Resident]:
     """Residents in scope, for a list, search or export; the access is audited first."""
-    action = audit.AuditEntry.Action.SEARCH if detail and detail.get("query") else "list"
+    action = "search" if detail and detail.get("query") else "list"
     audit.record(user, action, RESIDENT, purpose=purpose, request=request, detail=detail)
     return residents_in_scope(user)
 
@@ -112,7 +112,10 @@ def get_resident(
     except ValueError:
         raise Http404 from None
     resident = (
-        residents_in_scope(user).select_related("village__parent", "household").filter(pk=pk).first()
+        residents_in_scope(user)
+        .select_related("village__parent", "household")
+        .filter(pk=pk)
+        .first()
     )
     if resident is None:
         raise Http404

@@ -6,6 +6,7 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from divisions.models import Division
+from jiceng.schemas import ERRORS
 
 router = Router(tags=["divisions"])
 
@@ -25,12 +26,16 @@ class DivisionFilter(FilterSchema):
     parent_id: int | None = None
 
 
-@router.get("/", response=list[DivisionOut], summary="Divisions, filtered by level or parent")
+@router.get(
+    "/",
+    response={200: list[DivisionOut], **ERRORS},
+    summary="Divisions, filtered by level or parent",
+)
 @paginate
 def list_divisions(request: HttpRequest, filters: Query[DivisionFilter]) -> object:
     return filters.filter(Division.objects.all())
 
 
-@router.get("/{division_id}", response=DivisionOut, summary="One division")
+@router.get("/{division_id}", response={200: DivisionOut, **ERRORS}, summary="One division")
 def get_division(request: HttpRequest, division_id: int) -> Division:
     return get_object_or_404(Division, pk=division_id)

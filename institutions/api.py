@@ -6,6 +6,7 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from institutions.models import Institution
+from jiceng.schemas import ERRORS
 
 router = Router(tags=["institutions"])
 
@@ -33,12 +34,20 @@ class InstitutionFilter(FilterSchema):
     division_id: int | None = None
 
 
-@router.get("/", response=list[InstitutionOut], summary="Institutions, filtered by type or parent")
+@router.get(
+    "/",
+    response={200: list[InstitutionOut], **ERRORS},
+    summary="Institutions, filtered by type or parent",
+)
 @paginate
 def list_institutions(request: HttpRequest, filters: Query[InstitutionFilter]) -> object:
     return filters.filter(Institution.objects.prefetch_related("served_divisions"))
 
 
-@router.get("/{institution_id}", response=InstitutionOut, summary="One institution")
+@router.get(
+    "/{institution_id}", response={200: InstitutionOut, **ERRORS}, summary="One institution"
+)
 def get_institution(request: HttpRequest, institution_id: int) -> Institution:
-    return get_object_or_404(Institution.objects.prefetch_related("served_divisions"), pk=institution_id)
+    return get_object_or_404(
+        Institution.objects.prefetch_related("served_divisions"), pk=institution_id
+    )

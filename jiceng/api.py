@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
@@ -22,12 +22,6 @@ from residents.api import router as residents_router
 logger = logging.getLogger(__name__)
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 api = NinjaAPI(
     title="jiceng API",
     version="1",
@@ -38,7 +32,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "field": field}, status=status
     )
@@ -83,7 +79,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(AuditWriteError)
 def on_audit_failure(request: HttpRequest, exc: AuditWriteError) -> HttpResponse:
     return _error(
-        request, 503, "audit_unavailable", _("The access could not be audited; nothing was returned.")
+        request,
+        503,
+        "audit_unavailable",
+        _("The access could not be audited; nothing was returned."),
     )
 
 

@@ -120,7 +120,9 @@ def _databases() -> dict[str, dict[str, object]]:
     url = env_str("DATABASE_URL", "")
     if url:
         if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-            raise SettingError("DATABASE_URL must start with postgres://, postgresql:// or sqlite://")
+            raise SettingError(
+                "DATABASE_URL must start with postgres://, postgresql:// or sqlite://"
+            )
         try:
             config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         except ValueError as error:
@@ -193,6 +195,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -12,7 +12,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.models import Role, User
+from accounts.models import User
 from divisions.models import Division
 from institutions.models import Institution
 from residents.models import Household, Resident
@@ -20,29 +20,17 @@ from residents.rules import make_citizen_id
 from workforce.models import Staff
 
 _sequence = itertools.count(1)
-DEMO_PASSWORD = "correct-horse-battery-9"  # ≥ 12 characters, not a common password
-
-
-class DivisionFactory(DjangoModelFactory[Division]):
-    class Meta:
-        model = Division
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"140581{100 + n:03d}000")
-    name = factory.Sequence(lambda n: f"测试镇{n}")
-    level = Division.Level.TOWNSHIP
-    kind = Division.Kind.TOWN
-    population = 1000
+DEMO_PASSWORD = "correct-horse-battery-9"  # noqa: S105 - ≥ 12 characters, not a common one
 
 
 def make_county() -> Division:
-    return DivisionFactory(
+    return Division.objects.create(
         code="140581000000", name="高平市", level=Division.Level.COUNTY, kind=Division.Kind.COUNTY
     )
 
 
 def make_township(county: Division, number: int, name: str) -> Division:
-    return DivisionFactory(
+    return Division.objects.create(
         code=f"{county.code[:6]}{number:03d}000",
         name=name,
         level=Division.Level.TOWNSHIP,
@@ -52,7 +40,7 @@ def make_township(county: Division, number: int, name: str) -> Division:
 
 
 def make_village(township: Division, number: int, name: str) -> Division:
-    return DivisionFactory(
+    return Division.objects.create(
         code=f"{township.code[:9]}{number:03d}",
         name=name,
         level=Division.Level.VILLAGE,
@@ -120,9 +108,7 @@ class StaffFactory(DjangoModelFactory[Staff]):
 
 
 def make_user(username: str, role: str, **scope: Any) -> User:
-    return User.objects.create_user(
-        username=username, password=DEMO_PASSWORD, role=role, **scope
-    )
+    return User.objects.create_user(username=username, password=DEMO_PASSWORD, role=role, **scope)
 
 
 class County:

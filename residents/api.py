@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from accounts import scope
 from jiceng.masking import mask_citizen_id, mask_phone
+from jiceng.schemas import ERRORS
 from residents.models import Resident
 
 router = Router(tags=["residents"])
@@ -60,7 +61,9 @@ class RevealOut(Schema):
     phone: str
 
 
-@router.get("/", response=list[ResidentListOut], summary="Residents in your scope (masked)")
+@router.get(
+    "/", response={200: list[ResidentListOut], **ERRORS}, summary="Residents in your scope (masked)"
+)
 @paginate
 def list_residents(request: HttpRequest, q: str = "", village_id: int | None = None) -> object:
     residents = scope.list_residents(
@@ -76,7 +79,9 @@ def list_residents(request: HttpRequest, q: str = "", village_id: int | None = N
     return residents.order_by("id")
 
 
-@router.get("/{resident_id}", response=ResidentOut, summary="One resident (masked)")
+@router.get(
+    "/{resident_id}", response={200: ResidentOut, **ERRORS}, summary="One resident (masked)"
+)
 def get_resident(request: HttpRequest, resident_id: int) -> Resident:
     return scope.get_resident(
         request.auth,  # type: ignore[attr-defined]
@@ -88,7 +93,7 @@ def get_resident(request: HttpRequest, resident_id: int) -> Resident:
 
 @router.post(
     "/{resident_id}/reveal",
-    response=RevealOut,
+    response={200: RevealOut, **ERRORS},
     summary="Full ID and phone number, for a stated purpose (audited)",
 )
 def reveal_resident(request: HttpRequest, resident_id: int, payload: RevealIn) -> RevealOut:

@@ -5,35 +5,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('divisions', '0001_initial'),
+        ("divisions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='institution code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('type', models.CharField(choices=[('county_hospital', 'county hospital'), ('county_tcm_hospital', 'county TCM hospital'), ('county_mch', 'county maternal and child health centre'), ('county_cdc', 'county CDC'), ('chsc', 'community health service centre'), ('thc', 'township health centre'), ('thc_branch', 'township health centre branch'), ('chss', 'community health service station'), ('village_clinic', 'village clinic'), ('village_service_point', 'THC-run village service point')], max_length=32, verbose_name='type')),
-                ('is_central', models.BooleanField(default=False, help_text='Central THC (中心卫生院) or central/joint village clinic (中心村卫生室).', verbose_name='central institution')),
-                ('ownership', models.CharField(choices=[('public', 'public'), ('social', 'social (private)')], default='public', max_length=8, verbose_name='ownership')),
-                ('is_legal_entity', models.BooleanField(default=True, verbose_name='independent legal entity')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255, verbose_name='management path')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='divisions.division', verbose_name='located in')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='institutions.institution', verbose_name='managing institution')),
-                ('served_divisions', models.ManyToManyField(blank=True, related_name='serving_institutions', to='divisions.division', verbose_name='divisions served')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=32, unique=True, verbose_name="institution code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("county_hospital", "county hospital"),
+                            ("county_tcm_hospital", "county TCM hospital"),
+                            ("county_mch", "county maternal and child health centre"),
+                            ("county_cdc", "county CDC"),
+                            ("chsc", "community health service centre"),
+                            ("thc", "township health centre"),
+                            ("thc_branch", "township health centre branch"),
+                            ("chss", "community health service station"),
+                            ("village_clinic", "village clinic"),
+                            ("village_service_point", "THC-run village service point"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "is_central",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Central THC (中心卫生院) or central/joint village clinic (中心村卫生室).",
+                        verbose_name="central institution",
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[("public", "public"), ("social", "social (private)")],
+                        default="public",
+                        max_length=8,
+                        verbose_name="ownership",
+                    ),
+                ),
+                (
+                    "is_legal_entity",
+                    models.BooleanField(default=True, verbose_name="independent legal entity"),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="management path",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="divisions.division",
+                        verbose_name="located in",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="institutions.institution",
+                        verbose_name="managing institution",
+                    ),
+                ),
+                (
+                    "served_divisions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="serving_institutions",
+                        to="divisions.division",
+                        verbose_name="divisions served",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-                'ordering': ['path'],
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+                "ordering": ["path"],
             },
         ),
     ]

@@ -5,47 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('divisions', '0001_initial'),
+        ("divisions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='household number')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='divisions.division', verbose_name='village or community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=24, unique=True, verbose_name="household number"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="divisions.division",
+                        verbose_name="village or community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
             },
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('sex', models.CharField(choices=[('male', 'male'), ('female', 'female')], max_length=6, verbose_name='sex')),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('citizen_id', models.CharField(max_length=18, unique=True, verbose_name='citizen ID number')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('relation_to_head', models.CharField(choices=[('head', 'head of household'), ('spouse', 'spouse'), ('child', 'child'), ('parent', 'parent'), ('grandchild', 'grandchild'), ('sibling', 'sibling'), ('other', 'other relative')], default='head', max_length=12, verbose_name='relation to head of household')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='residents.household', verbose_name='household')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='divisions.division', verbose_name='village of residence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "male"), ("female", "female")],
+                        max_length=6,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "citizen_id",
+                    models.CharField(max_length=18, unique=True, verbose_name="citizen ID number"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "relation_to_head",
+                    models.CharField(
+                        choices=[
+                            ("head", "head of household"),
+                            ("spouse", "spouse"),
+                            ("child", "child"),
+                            ("parent", "parent"),
+                            ("grandchild", "grandchild"),
+                            ("sibling", "sibling"),
+                            ("other", "other relative"),
+                        ],
+                        default="head",
+                        max_length=12,
+                        verbose_name="relation to head of household",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="residents.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residents",
+                        to="divisions.division",
+                        verbose_name="village of residence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resident',
-                'verbose_name_plural': 'residents',
-                'ordering': ['village_id', 'id'],
-                'indexes': [models.Index(fields=['name'], name='residents_r_name_ab1580_idx'), models.Index(fields=['phone'], name='residents_r_phone_92df7b_idx')],
+                "verbose_name": "resident",
+                "verbose_name_plural": "residents",
+                "ordering": ["village_id", "id"],
+                "indexes": [
+                    models.Index(fields=["name"], name="residents_r_name_ab1580_idx"),
+                    models.Index(fields=["phone"], name="residents_r_phone_92df7b_idx"),
+                ],
             },
         ),
     ]

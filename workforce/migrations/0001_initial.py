@@ -5,31 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('institutions', '0001_initial'),
+        ("institutions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('sex', models.CharField(choices=[('male', 'male'), ('female', 'female')], max_length=6, verbose_name='sex')),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('profession', models.CharField(choices=[('doctor', 'licensed physician'), ('assistant_doctor', 'licensed assistant physician'), ('rural_gp_assistant', 'rural GP assistant'), ('village_doctor', 'village doctor'), ('nurse', 'nurse'), ('pharmacist', 'pharmacist'), ('technician', 'medical technician'), ('public_health', 'public-health physician'), ('manager', 'administrator')], max_length=24, verbose_name='profession')),
-                ('title_level', models.CharField(choices=[('none', 'no title'), ('junior', 'junior (初级)'), ('intermediate', 'intermediate (中级)'), ('associate_senior', 'associate senior (副高)'), ('senior', 'senior (正高)')], default='none', max_length=20, verbose_name='title level')),
-                ('department', models.CharField(blank=True, max_length=50, verbose_name='department')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in post')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='institutions.institution', verbose_name='institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "male"), ("female", "female")],
+                        max_length=6,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "profession",
+                    models.CharField(
+                        choices=[
+                            ("doctor", "licensed physician"),
+                            ("assistant_doctor", "licensed assistant physician"),
+                            ("rural_gp_assistant", "rural GP assistant"),
+                            ("village_doctor", "village doctor"),
+                            ("nurse", "nurse"),
+                            ("pharmacist", "pharmacist"),
+                            ("technician", "medical technician"),
+                            ("public_health", "public-health physician"),
+                            ("manager", "administrator"),
+                        ],
+                        max_length=24,
+                        verbose_name="profession",
+                    ),
+                ),
+                (
+                    "title_level",
+                    models.CharField(
+                        choices=[
+                            ("none", "no title"),
+                            ("junior", "junior (初级)"),
+                            ("intermediate", "intermediate (中级)"),
+                            ("associate_senior", "associate senior (副高)"),
+                            ("senior", "senior (正高)"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="title level",
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(blank=True, max_length=50, verbose_name="department"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in post")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="institutions.institution",
+                        verbose_name="institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff member',
-                'verbose_name_plural': 'staff',
-                'ordering': ['institution_id', 'name'],
+                "verbose_name": "staff member",
+                "verbose_name_plural": "staff",
+                "ordering": ["institution_id", "name"],
             },
         ),
     ]

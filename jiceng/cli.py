@@ -1,0 +1,116 @@
+"""The ``jiceng`` command. Every sub-command applies pending migrations first, on the database
+that ``DATABASE_URL`` names (the SQLite file under ``JICENG_DATA_DIR`` by default)."""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve
+
+    from jiceng.wsgi import application
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    _say(f"jiceng is serving on http://{host}:{port}/  (Ctrl+C stops it)")
+    serve(application, host=host, port=port, threads=8, ident="jiceng")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    from divisions.models import Division
+    from jiceng.generator.demo_users import DEMO_PASSWORD, create_demo_users
+
+    if args.regenerate or not Division.objects.exists():
+        call_command("generate", size=args.size, seed=args.seed)
+        logins = None
+    else:
+        _say("A county is already generated; use --regenerate to build it again.")
+        logins = create_demo_users()
+    if logins is not None:
+        for login in logins:
+            _say(f"  {login.username:<14} {login.role_label}")
+    _say(f"\nDemo password for every login above: {DEMO_PASSWORD}")
+    _say(f"Open http://{args.host}:{args.port}/ in a browser.\n")
+    _serve(args.host, args.port)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jiceng", description="基层 jiceng command line")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="generate a demo county if needed, then serve it")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--size", choices=("small", "county"), default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--regenerate", action="store_true", help="replace the existing county")
+
+    serve = commands.add_parser("serve", help="serve the platform with waitress")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    generate = commands.add_parser("generate", help="generate a synthetic county")
+    generate.add_argument("--size", choices=("small", "county"), default="small")
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--county", help="6-digit county code from the shipped divisions")
+
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="check the hash chain; name the first broken entry")
+
+    token = commands.add_parser("token", help="API tokens for machine clients")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token and print it once")
+    create.add_argument("username")
+    create.add_argument("name", help="what the token is for")
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+
+    if args.command == "demo":
+        _demo(args)
+    elif args.command == "serve":
+        _serve(args.host, args.port)
+    elif args.command == "generate":
+        options = {"size": args.size, "seed": args.seed}
+        if args.county:
+            options["county"] = args.county
+        call_command("generate", **options)
+    elif args.command == "audit":
+        call_command("audit", args.audit_command)
+    elif args.command == "token":
+        call_command("token", args.token_command, args.username, args.name)
+    elif args.command == "manage":
+        execute_from_command_line(["jiceng manage", *args.arguments])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
