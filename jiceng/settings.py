@@ -6,7 +6,9 @@ without it the embedded SQLite file in ``JICENG_DATA_DIR`` is used. Bad values s
 with the variable's name (see ``jiceng.env``).
 """
 
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -140,7 +142,9 @@ def _databases() -> dict[str, dict[str, object]]:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+            # A file, not memory: tests of concurrent writers need SQLite's real locking. One per
+            # process, so parallel test runs on one machine do not share it.
+            "TEST": {"NAME": Path(tempfile.gettempdir()) / f"jiceng-test-{os.getpid()}.sqlite3"},
         }
     }
 

@@ -35,6 +35,13 @@ def _run(statements_by_vendor):
     return run
 
 
+def create_chain_head(apps, schema_editor):
+    """The head row exists before the first writer, so concurrent first writers queue on it."""
+    apps.get_model("accounts", "AuditHead").objects.get_or_create(
+        pk=1, defaults={"last_entry_id": 0, "last_hash": "0" * 64}
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0001_initial")]
 
@@ -42,5 +49,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
             _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
-        )
+        ),
+        migrations.RunPython(create_chain_head, migrations.RunPython.noop),
     ]

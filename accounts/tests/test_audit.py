@@ -78,3 +78,29 @@ def test_no_data_is_returned_when_the_audit_write_fails(county, village_doctor, 
     monkeypatch.setattr(AuditEntry, "save", broken_save)
     with pytest.raises(audit.AuditWriteError):
         scope.get_resident(village_doctor, county.resident_a.pk, request=None, purpose="test")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from accounts.models import Role
+    from jiceng.testing import make_user
+
+    user = make_user("concurrent", Role.COUNTY_HEALTH)
+
+    def write(worker):
+        try:
+            for number in range(10):
+                audit.record(
+                    user, "read", "residents.resident", f"{worker}-{number}", purpose="load"
+                )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    result = audit.verify()
+    assert (result.ok, result.checked) == (True, 40)
