@@ -31,9 +31,14 @@ def test_list_shows_only_residents_in_scope_masked(county, village_doctor, as_us
 
 
 def test_outsider_gets_404_for_a_resident_elsewhere(county, outsider, as_user):
-    response = as_user(outsider).get(f"/api/v1/residents/{county.resident_a.pk}")
+    client = as_user(outsider)
+    response = client.get(f"/api/v1/residents/{county.resident_a.pk}")
     assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": "No such object.", "field": None}
+    assert response.json() == {"code": "not_found", "message": "对象不存在。", "field": None}
+    in_english = client.get(
+        f"/api/v1/residents/{county.resident_a.pk}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert in_english.json()["message"] == "No such object."
 
 
 def test_outsider_search_and_counts_leak_nothing(county, outsider, as_user):

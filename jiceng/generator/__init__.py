@@ -1,0 +1,1 @@
+"""Deterministic synthetic county: divisions, institutions, staff, residents, demo logins."""

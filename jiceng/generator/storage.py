@@ -1,0 +1,101 @@
+"""Writing a generated county: clearing the previous one and bulk inserts with explicit ids.
+
+Ids are given, starting at 1 in emptied tables, so the same seed yields identical rows. Households
+and residents go in with ``executemany``: model instances would cost more than the generation.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import ForeignObjectRel
+
+from accounts.models import User
+from divisions.models import Division
+from institutions.models import Institution
+from jiceng.generator.source import GenerationError
+from residents.models import Household, Resident
+from workforce.models import Staff
+
+ServedDivision = Institution.served_divisions.through
+Row = Sequence[Any]
+
+# Children before parents: the order the tables can be emptied in.
+GENERATED_MODELS: tuple[type[models.Model], ...] = (
+    Resident,
+    Household,
+    Staff,
+    ServedDivision,
+    Institution,
+    Division,
+)
+
+
+def _release_references() -> None:
+    """Null the nullable references other tables hold to generated rows (a user's staff or
+    resident record); refuse if any other table still refers to them."""
+    generated = set(GENERATED_MODELS)
+    for model in GENERATED_MODELS:
+        # Hidden relations too: the user's division and institution scopes have related_name "+".
+        for relation in model._meta.get_fields(include_hidden=True):
+            if not isinstance(relation, ForeignObjectRel):
+                continue
+            referrer = relation.related_model
+            if referrer in generated or isinstance(referrer, str):
+                continue
+            if isinstance(relation, models.ManyToManyRel):
+                assert relation.through is not None
+                rows = relation.through._default_manager.all()
+            else:
+                name = relation.field.name
+                rows = referrer._base_manager.filter(**{f"{name}__isnull": False})
+                if relation.on_delete is models.SET_NULL:
+                    rows.update(**{name: None})
+                    continue
+            if rows.exists():
+                raise GenerationError(
+                    f"{rows.count()} row(s) of {rows.model._meta.label} refer to the generated "
+                    f"{model._meta.verbose_name_plural}; delete or re-scope them first"
+                )
+
+
+def clear_generated_county() -> None:
+    """Delete demo users, then every resident, household, staff member, institution and
+    division. The audit log is append-only and never touched."""
+    with transaction.atomic():
+        User.objects.filter(is_demo=True).delete()
+        _release_references()
+        with connection.cursor() as cursor:
+            for model in GENERATED_MODELS:
+                table = connection.ops.quote_name(model._meta.db_table)
+                # Whole tables at once: foreign keys are checked at commit, so self-references
+                # (a division's parent) need no ordering.
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — name from model metadata
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Row]) -> None:
+    """``executemany`` an INSERT of ``rows``; values must already be adapted for the database."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 — metadata
+            rows,
+        )
+
+
+def reset_sequences() -> None:
+    """After explicit ids, make the next automatic id follow them (PostgreSQL; SQLite does it)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(GENERATED_MODELS))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
