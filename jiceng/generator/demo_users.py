@@ -79,7 +79,7 @@ def _demo_users(today: date) -> list[_DemoUser]:
         raise GenerationError(f"no village of {health_centre} has a household with a minor child")
     village = clinic.division
     return [
-        _DemoUser("admin", Role.SYSADMIN, "everything (superuser)"),
+        _DemoUser("admin", Role.SYSADMIN, "users, registry, audit log; no resident data"),
         _DemoUser("weijianju", Role.COUNTY_HEALTH, f"county {county}", division=county),
         _DemoUser(
             "yigongti",
