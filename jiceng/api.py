@@ -16,6 +16,7 @@ from accounts.api_auth import SessionAuth, TokenAuth
 from accounts.audit import AuditWriteError
 from divisions.api import router as divisions_router
 from institutions.api import router as institutions_router
+from jiceng.decisions_api import router as decisions_router
 from jiceng.errors import DomainError
 from residents.api import router as residents_router
 
@@ -90,6 +91,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/divisions", divisions_router)
 api.add_router("/institutions", institutions_router)
 api.add_router("/residents", residents_router)
+api.add_router("/decisions", decisions_router)
 
 
 @api.exception_handler(Exception)

@@ -54,6 +54,29 @@ def _demo(args: argparse.Namespace) -> None:
     _serve(args.host, args.port)
 
 
+def _decide(rule: str) -> int:
+    """Exit 0 with the decision, or 2 with the API's error object, both as JSON on stdout."""
+    import json
+
+    from django.utils import timezone
+
+    from jiceng.decisions import run_decision
+    from jiceng.errors import DomainError
+
+    try:
+        payload = json.loads(sys.stdin.read() or "null")
+        result: dict[str, object] = run_decision(rule, payload, today=timezone.localdate())
+        status = 0
+    except json.JSONDecodeError as error:
+        result = {"code": "invalid_json", "message": str(error), "field": None}
+        status = 2
+    except DomainError as error:
+        result = {"code": error.code, "message": error.message, "field": error.field}
+        status = 2
+    _say(json.dumps(result, ensure_ascii=False))
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiceng", description="基层 jiceng command line")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("username")
     create.add_argument("name", help="what the token is for")
 
+    decide = commands.add_parser(
+        "decide", help="run a decision rule: JSON on stdin, JSON on stdout (as the API)"
+    )
+    decide.add_argument("rule", help="e.g. citizen-id")
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
@@ -107,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         call_command("audit", args.audit_command)
     elif args.command == "token":
         call_command("token", args.token_command, args.username, args.name)
+    elif args.command == "decide":
+        return _decide(args.rule)
     elif args.command == "manage":
         execute_from_command_line(["jiceng manage", *args.arguments])
     return 0

@@ -1,29 +1,12 @@
 """The `jiceng` command applies pending migrations first, on the database it is pointed at."""
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run
 
 
 def jiceng(tmp_path, *args):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("JICENG_", "DATABASE_URL"))
-    }
-    environment["JICENG_DATA_DIR"] = str(tmp_path)
-    return subprocess.run(
-        [sys.executable, "-m", "jiceng.cli", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run(tmp_path, "-m", "jiceng.cli", *args)
 
 
 def test_audit_verify_migrates_a_new_database_first(tmp_path):

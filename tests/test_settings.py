@@ -1,13 +1,9 @@
 """Settings come from the environment and refuse values they cannot use."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import run
+
 PRODUCTION = {
     "JICENG_ENV": "production",
     "JICENG_SECRET_KEY": "k7$Qz!p9Lw2@vX4#nB6^mC8&rT0*yU1(eI3)oP5-aS7_dF9+gH1=jK3~lZ5",
@@ -16,20 +12,7 @@ PRODUCTION = {
 
 
 def run_manage(tmp_path, *args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("JICENG_", "DATABASE_URL"))
-    }
-    environment.update(env, JICENG_DATA_DIR=str(tmp_path))
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run(tmp_path, "manage.py", *args, **env)
 
 
 @pytest.mark.parametrize(
