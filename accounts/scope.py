@@ -8,6 +8,7 @@ Every read, list and search is written to the audit log before the data is hande
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -132,3 +133,26 @@ def reveal_resident(
     resident = get_resident(user, resident_id, request=request, purpose=purpose)
     audit.record(user, "reveal", RESIDENT, resident.pk, purpose=purpose, request=request)
     return resident
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a ``login_required`` view, typed as ours."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def villages_in_scope(user: User) -> QuerySet[Division]:
+    """Villages whose residents ``user`` may see (public registry rows, no personal data)."""
+    ranges = division_ranges(user)
+    if not ranges:
+        return Division.objects.none()
+    within = Q()
+    for low, high in ranges:
+        within |= Q(code__range=(low, high))
+    return (
+        Division.objects.filter(within, level=Division.Level.VILLAGE)
+        .select_related("parent")
+        .order_by("code")
+    )

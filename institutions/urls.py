@@ -1,4 +1,9 @@
 from django.urls import path
 
+from institutions import views
+
 app_name = "institutions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("<int:pk>/", views.institution_detail, name="detail"),
+]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Household(models.Model):
@@ -38,7 +39,7 @@ class Resident(models.Model):
         SIBLING = "sibling", _("sibling")
         OTHER = "other", _("other relative")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     citizen_id = models.CharField(_("citizen ID number"), max_length=18, unique=True)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Staff(models.Model):
@@ -27,7 +28,7 @@ class Staff(models.Model):
         MALE = "male", _("male")
         FEMALE = "female", _("female")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     profession = models.CharField(_("profession"), max_length=24, choices=Profession.choices)

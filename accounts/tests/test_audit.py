@@ -54,7 +54,7 @@ def test_verify_names_a_deleted_entry(county_officer):
 
 def test_verify_notices_entries_cut_from_the_end(county_officer):
     make_entries(county_officer, 3)
-    last = AuditEntry.objects.order_by("id").last()
+    last = AuditEntry.objects.latest("id")
     _tamper("DELETE FROM accounts_auditentry WHERE id = %s", [last.pk])
     result = audit.verify()
     assert not result.ok
@@ -65,7 +65,7 @@ def test_audit_verify_command_reports_the_broken_entry(county_officer, capsys):
     make_entries(county_officer, 2)
     call_command("audit", "verify")
     assert "2 entries checked" in capsys.readouterr().out
-    first = AuditEntry.objects.order_by("id").first()
+    first = AuditEntry.objects.earliest("id")
     _tamper("UPDATE accounts_auditentry SET username = %s WHERE id = %s", ["mallory", first.pk])
     with pytest.raises(CommandError, match=f"broken at entry {first.pk}"):
         call_command("audit", "verify")

@@ -35,9 +35,7 @@ def test_outsider_gets_404_for_a_resident_elsewhere(county, outsider, as_user):
     response = client.get(f"/api/v1/residents/{county.resident_a.pk}")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "对象不存在。", "field": None}
-    in_english = client.get(
-        f"/api/v1/residents/{county.resident_a.pk}", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    in_english = client.get(f"/api/v1/residents/{county.resident_a.pk}", HTTP_ACCEPT_LANGUAGE="en")
     assert in_english.json()["message"] == "No such object."
 
 

@@ -1,0 +1,84 @@
+"""What each role finds in the header: one small table, so a new page is one line here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A page in the navigation: a URL name to reverse, or a fixed path."""
+
+    key: str
+    label: str | Promise
+    url_name: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    url: str
+    is_active: bool
+
+
+HOME = NavEntry("home", _("Home"), url_name="home")
+RESIDENTS = NavEntry("residents", _("Residents"), url_name="residents:list")
+MY_RECORD = NavEntry("my_record", _("My record"), url_name="residents:detail")
+DIVISIONS = NavEntry("divisions", _("Divisions"), url_name="divisions:index")
+INSTITUTIONS = NavEntry("institutions", _("Institutions"), url_name="institutions:list")
+ADMIN = NavEntry("admin", _("Administration"), url_name="admin:index")
+API_DOCS = NavEntry("api_docs", _("API docs"), path="/api/docs")
+
+_STAFF_WITH_RESIDENTS = (HOME, RESIDENTS, DIVISIONS, INSTITUTIONS, API_DOCS)
+
+NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
+    Role.SYSADMIN: (HOME, DIVISIONS, INSTITUTIONS, ADMIN, API_DOCS),
+    Role.COUNTY_HEALTH: _STAFF_WITH_RESIDENTS,
+    Role.GROUP_MANAGER: _STAFF_WITH_RESIDENTS,
+    Role.TOWNSHIP_STAFF: _STAFF_WITH_RESIDENTS,
+    Role.VILLAGE_DOCTOR: _STAFF_WITH_RESIDENTS,
+    Role.CDC: _STAFF_WITH_RESIDENTS,
+    Role.INSURANCE: _STAFF_WITH_RESIDENTS,
+    # Specialists see patients only once referrals arrive (MED-2); until then no resident list.
+    Role.SPECIALIST: (HOME, DIVISIONS, INSTITUTIONS, API_DOCS),
+    Role.RESIDENT: (HOME, MY_RECORD, INSTITUTIONS),
+}
+
+
+def _url(entry: NavEntry, user: User) -> str | None:
+    if entry.path:
+        return entry.path
+    if entry is MY_RECORD:
+        if user.resident_id is None:
+            return None
+        return reverse(entry.url_name, args=[user.resident_id])
+    return reverse(entry.url_name)
+
+
+def _is_active(url: str, current_path: str) -> bool:
+    if url == "/":
+        return current_path == "/"
+    return current_path.startswith(url)
+
+
+def entries_for(user: User) -> tuple[NavEntry, ...]:
+    entries = NAVIGATION.get(user.role, (HOME,))
+    if user.is_superuser and ADMIN not in entries:
+        entries = (*entries, ADMIN)
+    return entries
+
+
+def links_for(user: User, current_path: str) -> list[NavLink]:
+    """The header links for ``user``; the one matching ``current_path`` is marked active."""
+    links: list[NavLink] = []
+    for entry in entries_for(user):
+        url = _url(entry, user)
+        if url is not None:
+            links.append(NavLink(entry.key, str(entry.label), url, _is_active(url, current_path)))
+    return links
