@@ -61,7 +61,7 @@ def new_page(browser, live_server, transactional_db):
 
     def open_page(width=1280, height=900):
         context = browser.new_context(
-            locale="zh-CN",
+            locale="en-US",  # an English browser still gets Chinese pages by default
             viewport={"width": width, "height": height},
             base_url=live_server.url,
         )
