@@ -56,8 +56,10 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server, transactional_db):
-    """Open pages like a browser in China: Chinese preferred, given viewport size."""
+    """Open pages with a given viewport; afterwards, check nothing was fetched from elsewhere."""
     contexts = []
+    outside: list[str] = []
+    own_origin = live_server.url.rstrip("/")
 
     def open_page(width=1280, height=900):
         context = browser.new_context(
@@ -66,12 +68,21 @@ def new_page(browser, live_server, transactional_db):
             base_url=live_server.url,
         )
         context.set_default_timeout(15_000)
+        context.on(
+            "request",
+            lambda request: (
+                None
+                if request.url.startswith((own_origin, "data:"))
+                else outside.append(request.url)
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert outside == [], "pages must work offline: nothing may be fetched from another host"
 
 
 @pytest.fixture
