@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from jiceng.errors import DomainError
 
-DECISION_MODULES = ("residents.decisions",)
+DECISION_MODULES = ("residents.decisions", "immunization.decisions")
 
 
 @dataclass(frozen=True)

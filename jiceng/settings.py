@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "institutions",
     "workforce",
     "residents",
+    "immunization",
 ]
 
 MIDDLEWARE = [
