@@ -15,6 +15,7 @@ from accounts.api import router as accounts_router
 from accounts.api_auth import SessionAuth, TokenAuth
 from accounts.audit import AuditWriteError
 from divisions.api import router as divisions_router
+from immunization.api import router as immunization_router
 from institutions.api import router as institutions_router
 from jiceng.decisions_api import router as decisions_router
 from jiceng.errors import DomainError
@@ -92,6 +93,7 @@ api.add_router("/divisions", divisions_router)
 api.add_router("/institutions", institutions_router)
 api.add_router("/residents", residents_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/immunization", immunization_router)
 
 
 @api.exception_handler(Exception)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("divisions/", include("divisions.urls")),
     path("institutions/", include("institutions.urls")),
+    path("immunization/", include("immunization.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

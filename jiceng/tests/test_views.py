@@ -129,7 +129,15 @@ def test_sysadmin_gets_links_to_admin_and_audit_log(client, county):
 
 def test_navigation_follows_the_role(county, village_doctor, resident_user):
     doctor_links = [link.key for link in links_for(village_doctor, "/residents/")]
-    assert doctor_links == ["home", "residents", "divisions", "institutions", "api_docs"]
+    assert doctor_links == [
+        "home",
+        "residents",
+        "divisions",
+        "institutions",
+        "api_docs",
+        "vaccination",
+        "reminders",
+    ]
     assert [link.key for link in links_for(village_doctor, "/residents/") if link.is_active] == [
         "residents"
     ]
@@ -137,6 +145,7 @@ def test_navigation_follows_the_role(county, village_doctor, resident_user):
     assert resident_links["my_record"] == reverse("residents:detail", args=[county.resident_a.pk])
     assert "residents" not in resident_links
     assert "admin" not in resident_links
+    assert resident_links["child_vaccinations"] == reverse("immunization:family")
 
 
 def test_base_layout_has_language_switch_logout_and_lang(client, county, village_doctor):
