@@ -1,4 +1,5 @@
-"""Vaccination clinic API: slots, bookings, doses given, a child's forecast (PH-4, JC-32).
+"""Vaccination clinic API: slots, bookings, doses given, adverse events, emergency campaigns and
+a child's forecast (PH-4, JC-32).
 
 Residents come only through ``accounts.scope`` (audited; outside the scope: 404). An appointment
 is reached through its resident, so it is as visible as the child it belongs to.
@@ -16,11 +17,22 @@ from pydantic import Field
 from accounts import scope
 from accounts.models import Role, User
 from immunization import actions
-from immunization.models import Appointment, TimeSlot, VaccinationClinic, VaccineBatch
+from immunization.models import (
+    VACCINE_CHOICES,
+    Appointment,
+    TimeSlot,
+    Vaccination,
+    VaccinationClinic,
+    VaccineBatch,
+)
 from immunization.queries import offerable_slots
 from immunization.schemas import (
+    AdverseEventIn,
+    AdverseEventOut,
     AppointmentIn,
     AppointmentOut,
+    CampaignIn,
+    CampaignOut,
     ClinicOut,
     ImmunizationForecastOut,
     SlotOut,
@@ -32,6 +44,7 @@ from jiceng.errors import DomainError
 from jiceng.schemas import ERRORS
 
 router = Router(tags=["immunization"])
+CAMPAIGN_ROLES = (Role.TOWNSHIP_STAFF, Role.COUNTY_HEALTH, Role.CDC)
 
 
 def _user(request: HttpRequest) -> User:
@@ -180,6 +193,81 @@ def record(request: HttpRequest, payload: VaccinationIn) -> VaccinationOut:
         batch_number=batch.batch_number,
         warnings=recorded.warnings,
     )
+
+
+@router.post(
+    "/adverse-events",
+    response={200: AdverseEventOut, **ERRORS},
+    summary="Report an adverse event following a recorded dose (staff)",
+)
+def report_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> AdverseEventOut:
+    user = _user(request)
+    if user.role == Role.RESIDENT:
+        raise Http404
+    vaccination = get_object_or_404(Vaccination, pk=payload.vaccination_id)
+    resident = scope.get_resident(
+        user, vaccination.resident_id, request=request, purpose="report adverse event"
+    )
+    event = actions.record_adverse_event(
+        user,
+        vaccination,
+        payload.onset_on,
+        payload.description,
+        payload.severity,
+        request=request,
+    )
+    return AdverseEventOut(
+        id=event.pk,
+        vaccination_id=vaccination.pk,
+        resident_id=resident.pk,
+        onset_on=event.onset_on,
+        severity=event.severity,
+        description=event.description,
+        reported_at=event.reported_at,
+    )
+
+
+def _campaign_clinic(user: User, clinic_id: int) -> VaccinationClinic:
+    """An active clinic the user runs or oversees, or ``Http404``."""
+    clinics = VaccinationClinic.objects.filter(is_active=True)
+    if user.institution_id is not None:
+        clinics = clinics.filter(institution__in=scope.institutions_under(user.institution_id))
+    elif user.division_id is None:
+        clinics = clinics.none()
+    return get_object_or_404(clinics, pk=clinic_id)
+
+
+@router.post(
+    "/campaigns",
+    response={200: CampaignOut, **ERRORS},
+    summary="Emergency campaign: book the children in scope born in a range who are due a dose",
+)
+def plan_campaign(request: HttpRequest, payload: CampaignIn) -> CampaignOut:
+    user = _user(request)
+    if user.role not in CAMPAIGN_ROLES:
+        raise Http404
+    clinic = _campaign_clinic(user, payload.clinic_id)
+    if payload.vaccine not in dict(VACCINE_CHOICES):
+        raise DomainError("unknown_vaccine", _("Unknown vaccine."), "vaccine")
+    if payload.birth_from > payload.birth_to:
+        raise DomainError(
+            "invalid_birth_range",
+            _("The end of the birth date range is before its start."),
+            "birth_to",
+        )
+    today = timezone.localdate()
+    if any(day < today for day in payload.dates):
+        raise DomainError("date_in_past", _("A campaign date is in the past."), "dates")
+    result = actions.plan_campaign(
+        user,
+        clinic,
+        payload.birth_from,
+        payload.birth_to,
+        payload.vaccine,
+        list(dict.fromkeys(payload.dates)),
+        request=request,
+    )
+    return CampaignOut(booked=result.booked, not_placed=result.not_placed)
 
 
 @router.get(

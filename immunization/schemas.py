@@ -9,8 +9,12 @@ from immunization.decisions import ForecastDoseOut, ImmunizationForecastOut, Inv
 from immunization.forecasts import Forecast
 
 __all__ = [
+    "AdverseEventIn",
+    "AdverseEventOut",
     "AppointmentIn",
     "AppointmentOut",
+    "CampaignIn",
+    "CampaignOut",
     "ClinicOut",
     "ImmunizationForecastOut",
     "SlotOut",
@@ -71,6 +75,38 @@ class VaccinationOut(Schema):
     given_on: dt.date
     batch_number: str
     warnings: list[str]
+
+
+class AdverseEventIn(Schema):
+    vaccination_id: int
+    onset_on: dt.date
+    severity: str = Field(pattern="^(mild|moderate|severe)$")
+    description: str = Field(min_length=1, max_length=4000)
+
+
+class AdverseEventOut(Schema):
+    id: int
+    vaccination_id: int
+    resident_id: int
+    onset_on: dt.date
+    severity: str
+    description: str
+    reported_at: dt.datetime
+
+
+class CampaignIn(Schema):
+    clinic_id: int
+    vaccine: str = Field(examples=["MMR"], description="vaccine code, e.g. MMR")
+    birth_from: dt.date
+    birth_to: dt.date
+    dates: list[dt.date] = Field(
+        min_length=1, max_length=14, description="session dates, tried in this order"
+    )
+
+
+class CampaignOut(Schema):
+    booked: int = Field(description="children booked")
+    not_placed: int = Field(description="children due a dose who found no free slot")
 
 
 def forecast_out(result: Forecast) -> ImmunizationForecastOut:

@@ -1,5 +1,6 @@
-"""Vaccination clinic pages: the clinic, booking a child, reminders (township staff), and the
-parents' phone page (role resident). Residents come only from ``accounts.scope`` (audited)."""
+"""Vaccination clinic pages: the clinic, booking a child, reminders, recording doses and adverse
+events, emergency campaigns (staff), and the parents' phone page (role resident). Residents come
+only from ``accounts.scope`` (audited)."""
 
 from datetime import date, timedelta
 
@@ -19,13 +20,17 @@ from accounts.models import Role, User
 from accounts.scope import current_user
 from immunization import actions
 from immunization.forecasts import DoseStatus, Forecast
-from immunization.models import Appointment, TimeSlot, VaccinationClinic
+from immunization.forms import AdverseEventForm, CampaignForm, RecordVaccinationForm
+from immunization.models import Appointment, TimeSlot, Vaccination, VaccinationClinic
 from immunization.queries import OfferableSlot, offerable_slots, reminder_list
 from jiceng.errors import DomainError
 from residents.models import Resident
 
 BOOKING_WINDOW = timedelta(days=28)
 SHOWN_STATUSES = (DoseStatus.OVERDUE, DoseStatus.DUE, DoseStatus.NOT_YET_DUE, DoseStatus.GIVEN)
+# Booked appointments of the last days stay on the clinic page until their dose is recorded.
+RECORDING_WINDOW = timedelta(days=14)
+CAMPAIGN_ROLES = (Role.TOWNSHIP_STAFF, Role.COUNTY_HEALTH, Role.CDC)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -94,7 +99,8 @@ def _cancel(request: HttpRequest, user: User, purpose: str) -> None:
 @login_required
 def clinic_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    return render(request, "immunization/clinic_list.html", {"clinics": _clinics_for(user)})
+    context = {"clinics": _clinics_for(user), "can_plan_campaign": user.role in CAMPAIGN_ROLES}
+    return render(request, "immunization/clinic_list.html", context)
 
 
 @never_cache
@@ -105,7 +111,26 @@ def clinic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     sessions = clinic.sessions.filter(date__gte=today).prefetch_related("slots")[:20]
     batches = clinic.batches.order_by("vaccine", "expires_on")
-    context = {"clinic": clinic, "sessions": sessions, "batches": batches, "today": today}
+    children = scope.list_residents(
+        user, request=request, purpose="vaccination clinic", detail={"clinic_id": clinic.pk}
+    )
+    appointments = (
+        Appointment.objects.filter(
+            session__clinic=clinic,
+            status=Appointment.Status.BOOKED,
+            session__date__gte=today - RECORDING_WINDOW,
+            resident__in=children.values("pk"),
+        )
+        .select_related("slot__session", "resident")
+        .order_by("session__date", "slot__starts_at", "id")[:200]
+    )
+    context = {
+        "clinic": clinic,
+        "sessions": sessions,
+        "batches": batches,
+        "appointments": appointments,
+        "today": today,
+    }
     return render(request, "immunization/clinic_detail.html", context)
 
 
@@ -135,6 +160,9 @@ def book_child(request: HttpRequest, resident_pk: int) -> HttpResponse:
         "clinic": clinic,
         "offers": offers,
         "appointments": _upcoming(resident),
+        "vaccinations": Vaccination.objects.filter(resident=resident)
+        .select_related("batch")
+        .prefetch_related("adverse_events"),
     }
     return render(request, "immunization/book.html", context)
 
@@ -209,3 +237,148 @@ def _slots_context(user: User, child: Resident) -> dict[str, object]:
     for clinic in clinics:
         offers += offerable_slots(user, child, clinic, today, today + BOOKING_WINDOW)
     return {"child": child, "offers": offers, "slots_loaded": True}
+
+
+def _dose_vaccines(resident: Resident, day: date, names: list[str] | None) -> dict[str, str]:
+    """Dose name → vaccine: the appointment's doses, or the doses valid on ``day``."""
+    if names is None:
+        return actions.valid_doses(resident, day)
+    result = actions.forecast_for(resident, day)
+    known = {dose.dose: dose.vaccine for dose in result.doses} if result is not None else {}
+    return {name: known.get(name, name.rsplit("-", 1)[0]) for name in names}
+
+
+def _record(
+    request: HttpRequest,
+    user: User,
+    resident: Resident,
+    clinic: VaccinationClinic,
+    appointment: Appointment | None,
+    clinics: list[VaccinationClinic],
+) -> HttpResponse:
+    today = timezone.localdate()
+    doses = _dose_vaccines(resident, today, list(appointment.doses) if appointment else None)
+    form = RecordVaccinationForm(
+        request.POST if request.method == "POST" else None,
+        doses=doses,
+        batches=clinic.batches.all(),
+        today=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = actions.record_vaccination(
+                user,
+                appointment if appointment is not None else resident,
+                data["batch"],
+                data["site"],
+                data["route"],
+                data["given_on"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Recorded %(dose)s for %(name)s.")
+                % {"dose": recorded.vaccination.dose, "name": resident.name},
+            )
+            for warning in recorded.warnings:
+                messages.warning(request, warning)
+            return redirect("immunization:clinic", pk=clinic.pk)
+    context = {
+        "resident": resident,
+        "clinic": clinic,
+        "clinics": clinics,
+        "appointment": appointment,
+        "form": form,
+    }
+    return render(request, "immunization/record.html", context)
+
+
+@never_cache
+@login_required
+def record_appointment(request: HttpRequest, appointment_pk: int) -> HttpResponse:
+    """Record a dose of a booked appointment, at the appointment's clinic."""
+    user = _staff(request)
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("slot__session", "session__clinic"),
+        pk=appointment_pk,
+        status=Appointment.Status.BOOKED,
+    )
+    resident = scope.get_resident(
+        user, appointment.resident_id, request=request, purpose="record vaccination"
+    )
+    clinic = get_object_or_404(_clinics_for(user), pk=appointment.session.clinic_id)
+    appointment.resident = resident
+    return _record(request, user, resident, clinic, appointment, [clinic])
+
+
+@never_cache
+@login_required
+def record_for_resident(request: HttpRequest, resident_pk: int) -> HttpResponse:
+    """Record a dose given without an appointment; ``?clinic=`` chooses whose batches are used."""
+    user = _staff(request)
+    resident = scope.get_resident(user, resident_pk, request=request, purpose="record vaccination")
+    clinics = list(_clinics_for(user))
+    wanted = request.GET.get("clinic")
+    clinic = next((c for c in clinics if str(c.pk) == wanted), clinics[0] if clinics else None)
+    if clinic is None:
+        raise Http404
+    return _record(request, user, resident, clinic, None, clinics)
+
+
+@never_cache
+@login_required
+def adverse_event(request: HttpRequest, vaccination_pk: int) -> HttpResponse:
+    """Report an adverse event following a recorded dose."""
+    user = _staff(request)
+    vaccination = get_object_or_404(Vaccination, pk=vaccination_pk)
+    resident = scope.get_resident(
+        user, vaccination.resident_id, request=request, purpose="report adverse event"
+    )
+    form = AdverseEventForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_adverse_event(
+                user,
+                vaccination,
+                data["onset_on"],
+                data["description"],
+                data["severity"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Adverse event reported."))
+            return redirect("immunization:book", resident_pk=resident.pk)
+    context = {"resident": resident, "vaccination": vaccination, "form": form}
+    return render(request, "immunization/adverse_event.html", context)
+
+
+@never_cache
+@login_required
+def campaign(request: HttpRequest) -> HttpResponse:
+    """Emergency campaign (JC-32): book the children in scope born in a range into free slots."""
+    user = _staff(request)
+    if user.role not in CAMPAIGN_ROLES:
+        raise Http404
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None, clinics=_clinics_for(user)
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = actions.plan_campaign(
+            user,
+            data["clinic"],
+            data["birth_from"],
+            data["birth_to"],
+            data["vaccine"],
+            data["dates"],
+            request=request,
+        )
+    return render(request, "immunization/campaign.html", {"form": form, "result": result})
