@@ -25,7 +25,7 @@ from immunization.models import (
     VaccinationClinic,
     VaccineBatch,
 )
-from immunization.queries import offerable_slots
+from immunization.queries import clinics_for, offerable_slots
 from immunization.schemas import (
     AdverseEventIn,
     AdverseEventOut,
@@ -227,16 +227,6 @@ def report_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Adver
     )
 
 
-def _campaign_clinic(user: User, clinic_id: int) -> VaccinationClinic:
-    """An active clinic the user runs or oversees, or ``Http404``."""
-    clinics = VaccinationClinic.objects.filter(is_active=True)
-    if user.institution_id is not None:
-        clinics = clinics.filter(institution__in=scope.institutions_under(user.institution_id))
-    elif user.division_id is None:
-        clinics = clinics.none()
-    return get_object_or_404(clinics, pk=clinic_id)
-
-
 @router.post(
     "/campaigns",
     response={200: CampaignOut, **ERRORS},
@@ -246,7 +236,7 @@ def plan_campaign(request: HttpRequest, payload: CampaignIn) -> CampaignOut:
     user = _user(request)
     if user.role not in CAMPAIGN_ROLES:
         raise Http404
-    clinic = _campaign_clinic(user, payload.clinic_id)
+    clinic = get_object_or_404(clinics_for(user), pk=payload.clinic_id)
     if payload.vaccine not in dict(VACCINE_CHOICES):
         raise DomainError("unknown_vaccine", _("Unknown vaccine."), "vaccine")
     if payload.birth_from > payload.birth_to:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -103,3 +103,13 @@ def reminder_list(
         if booked[child.pk] or overdue:
             reminders.append(Reminder(child, booked[child.pk], overdue))
     return reminders
+
+
+def clinics_for(user: User) -> QuerySet[VaccinationClinic]:
+    """Active clinics a staff user runs (institution subtree) or oversees (a division scope)."""
+    clinics = VaccinationClinic.objects.filter(is_active=True).select_related("institution")
+    if user.institution_id is not None:
+        return clinics.filter(institution__in=scope.institutions_under(user.institution_id))
+    if user.division_id is not None:
+        return clinics
+    return clinics.none()

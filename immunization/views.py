@@ -22,7 +22,7 @@ from immunization import actions
 from immunization.forecasts import DoseStatus, Forecast
 from immunization.forms import AdverseEventForm, CampaignForm, RecordVaccinationForm
 from immunization.models import Appointment, TimeSlot, Vaccination, VaccinationClinic
-from immunization.queries import OfferableSlot, offerable_slots, reminder_list
+from immunization.queries import OfferableSlot, clinics_for, offerable_slots, reminder_list
 from jiceng.errors import DomainError
 from residents.models import Resident
 
@@ -42,15 +42,6 @@ def _staff(request: HttpRequest) -> User:
     if user.role == Role.RESIDENT:
         raise Http404
     return user
-
-
-def _clinics_for(user: User) -> QuerySet[VaccinationClinic]:
-    clinics = VaccinationClinic.objects.filter(is_active=True).select_related("institution")
-    if user.institution_id is not None:
-        return clinics.filter(institution__in=scope.institutions_under(user.institution_id))
-    if user.division_id is not None:
-        return clinics
-    return clinics.none()
 
 
 def _clinics_serving(resident: Resident) -> QuerySet[VaccinationClinic]:
@@ -99,7 +90,7 @@ def _cancel(request: HttpRequest, user: User, purpose: str) -> None:
 @login_required
 def clinic_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    context = {"clinics": _clinics_for(user), "can_plan_campaign": user.role in CAMPAIGN_ROLES}
+    context = {"clinics": clinics_for(user), "can_plan_campaign": user.role in CAMPAIGN_ROLES}
     return render(request, "immunization/clinic_list.html", context)
 
 
@@ -107,7 +98,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def clinic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
-    clinic = get_object_or_404(_clinics_for(user), pk=pk)
+    clinic = get_object_or_404(clinics_for(user), pk=pk)
     today = timezone.localdate()
     sessions = clinic.sessions.filter(date__gte=today).prefetch_related("slots")[:20]
     batches = clinic.batches.order_by("vaccine", "expires_on")
@@ -147,7 +138,7 @@ def book_child(request: HttpRequest, resident_pk: int) -> HttpResponse:
             _book(request, user, resident)
         return redirect("immunization:book", resident_pk=resident.pk)
     today = timezone.localdate()
-    clinics = list(_clinics_for(user))
+    clinics = list(clinics_for(user))
     clinic = next((c for c in clinics if str(c.pk) == request.GET.get("clinic")), None)
     clinic = clinic or (clinics[0] if clinics else None)
     offers: list[OfferableSlot] = []
@@ -310,7 +301,7 @@ def record_appointment(request: HttpRequest, appointment_pk: int) -> HttpRespons
     resident = scope.get_resident(
         user, appointment.resident_id, request=request, purpose="record vaccination"
     )
-    clinic = get_object_or_404(_clinics_for(user), pk=appointment.session.clinic_id)
+    clinic = get_object_or_404(clinics_for(user), pk=appointment.session.clinic_id)
     appointment.resident = resident
     return _record(request, user, resident, clinic, appointment, [clinic])
 
@@ -321,7 +312,7 @@ def record_for_resident(request: HttpRequest, resident_pk: int) -> HttpResponse:
     """Record a dose given without an appointment; ``?clinic=`` chooses whose batches are used."""
     user = _staff(request)
     resident = scope.get_resident(user, resident_pk, request=request, purpose="record vaccination")
-    clinics = list(_clinics_for(user))
+    clinics = list(clinics_for(user))
     wanted = request.GET.get("clinic")
     clinic = next((c for c in clinics if str(c.pk) == wanted), clinics[0] if clinics else None)
     if clinic is None:
@@ -367,7 +358,7 @@ def campaign(request: HttpRequest) -> HttpResponse:
     if user.role not in CAMPAIGN_ROLES:
         raise Http404
     form = CampaignForm(
-        request.POST if request.method == "POST" else None, clinics=_clinics_for(user)
+        request.POST if request.method == "POST" else None, clinics=clinics_for(user)
     )
     result = None
     if request.method == "POST" and form.is_valid():
