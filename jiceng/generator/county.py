@@ -25,6 +25,7 @@ from jiceng.generator.storage import (
     insert_rows,
     reset_sequences,
 )
+from jiceng.generator.vaccination import create_vaccination_clinics
 from residents.models import Household, Resident
 from workforce.models import Staff
 
@@ -198,6 +199,7 @@ def generate_county(
     households, residents = _write_people(layout, seed, as_of, progress=progress)
     with transaction.atomic():
         reset_sequences()
+        create_vaccination_clinics(as_of)
     logins = create_demo_users(as_of) if with_demo_users else []
 
     rows = layout.all_rows()

@@ -13,6 +13,15 @@ from django.db.models import ForeignObjectRel
 
 from accounts.models import User
 from divisions.models import Division
+from immunization.models import (
+    AdverseEvent,
+    Appointment,
+    ClinicSession,
+    TimeSlot,
+    Vaccination,
+    VaccinationClinic,
+    VaccineBatch,
+)
 from institutions.models import Institution
 from jiceng.generator.source import GenerationError
 from residents.models import Household, Resident
@@ -23,6 +32,13 @@ Row = Sequence[Any]
 
 # Children before parents: the order the tables can be emptied in.
 GENERATED_MODELS: tuple[type[models.Model], ...] = (
+    AdverseEvent,
+    Vaccination,
+    Appointment,
+    VaccineBatch,
+    TimeSlot,
+    ClinicSession,
+    VaccinationClinic,
     Resident,
     Household,
     Staff,

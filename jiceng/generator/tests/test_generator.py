@@ -338,3 +338,21 @@ def test_regenerating_unlinks_a_real_users_resident_record(db, small_county):
     generate_county(size=Size.SMALL, seed=SEED, as_of=AS_OF, with_demo_users=False)
     user.refresh_from_db()
     assert user.resident is None
+
+
+def test_every_thc_and_chsc_runs_a_bookable_vaccination_clinic(db, small_county):
+    from immunization.models import TimeSlot, VaccinationClinic, VaccineBatch
+    from immunization.schedules import VACCINES
+
+    centres = Institution.objects.filter(type__in=[Institution.Type.THC, Institution.Type.CHSC])
+    clinics = VaccinationClinic.objects.filter(is_active=True)
+    assert sorted(clinics.values_list("institution_id", flat=True)) == sorted(
+        centres.values_list("id", flat=True)
+    )
+    for clinic in clinics:
+        assert TimeSlot.objects.filter(session__clinic=clinic, session__date__gt=AS_OF).exists()
+        assert set(
+            VaccineBatch.objects.filter(clinic=clinic, expires_on__gt=AS_OF).values_list(
+                "vaccine", flat=True
+            )
+        ) == {vaccine.code for vaccine in VACCINES}
