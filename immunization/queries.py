@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -106,10 +106,14 @@ def reminder_list(
 
 
 def clinics_for(user: User) -> QuerySet[VaccinationClinic]:
-    """Active clinics a staff user runs (institution subtree) or oversees (a division scope)."""
+    """Active clinics a staff user works at: their own institution's line of management (a village
+    doctor books into the THC's clinic above them, a centre sees its own) or, with only a division
+    scope, every clinic they oversee."""
     clinics = VaccinationClinic.objects.filter(is_active=True).select_related("institution")
-    if user.institution_id is not None:
-        return clinics.filter(institution__in=scope.institutions_under(user.institution_id))
+    if user.institution is not None:
+        own = scope.institutions_under(user.institution.pk)
+        managing = [int(part) for part in user.institution.path.strip("/").split("/") if part]
+        return clinics.filter(Q(institution__in=own) | Q(institution_id__in=managing))
     if user.division_id is not None:
         return clinics
     return clinics.none()
