@@ -26,6 +26,8 @@ TABLES = {
     "households": "residents_household",
     "residents": "residents_resident",
     "users": "accounts_user",
+    "vaccinations": "immunization_vaccination",
+    "time slots": "immunization_timeslot",
 }
 
 

@@ -36,12 +36,15 @@ from residents.models import Resident
 APPOINTMENT = "immunization.appointment"
 VACCINATION = "immunization.vaccination"
 ADVERSE_EVENT = "immunization.adverse_event"
-# The DTaP/DT change of the 2025 notice applies from 2025-01-01 (spec §5).
+# The DTaP/DT change of the 2025 notice applies from 2025-01-01 (spec §5, confidence C).
 SCHEDULE_2025_FROM = date(2025, 1, 1)
 
 
-def schedule_on(day: date) -> Schedule:
-    return SCHEDULES["NIP-2025" if day >= SCHEDULE_2025_FROM else "NIP-2021"]
+def schedule_for(birth_date: date) -> Schedule:
+    """The schedule a child follows, by birth cohort: children born from 2025-01-01 on NIP-2025;
+    older children keep NIP-2021, so the doses they had on time (DTaP at 3, 4, 5 months) stay
+    valid. The notice's transition rules were not retrieved (spec §5); this is our reading."""
+    return SCHEDULES["NIP-2025" if birth_date >= SCHEDULE_2025_FROM else "NIP-2021"]
 
 
 def history(resident: Resident, until: date) -> list[ReceivedDose]:
@@ -61,7 +64,7 @@ def forecast_for(
     if as_of < resident.birth_date:
         return None
     received = history(resident, as_of) if doses is None else doses
-    return forecast(schedule_on(as_of), resident.birth_date, as_of, received)
+    return forecast(schedule_for(resident.birth_date), resident.birth_date, as_of, received)
 
 
 def valid_doses(resident: Resident, day: date) -> dict[str, str]:

@@ -25,7 +25,7 @@ from jiceng.generator.storage import (
     insert_rows,
     reset_sequences,
 )
-from jiceng.generator.vaccination import create_vaccination_clinics
+from jiceng.generator.vaccination import create_vaccination_clinics, create_vaccination_histories
 from residents.models import Household, Resident
 from workforce.models import Staff
 
@@ -200,6 +200,7 @@ def generate_county(
     with transaction.atomic():
         reset_sequences()
         create_vaccination_clinics(as_of)
+        create_vaccination_histories(seed, as_of)
     logins = create_demo_users(as_of) if with_demo_users else []
 
     rows = layout.all_rows()

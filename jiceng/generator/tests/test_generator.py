@@ -356,3 +356,19 @@ def test_every_thc_and_chsc_runs_a_bookable_vaccination_clinic(db, small_county)
                 "vaccine", flat=True
             )
         ) == {vaccine.code for vaccine in VACCINES}
+
+
+def test_children_have_vaccination_histories_that_the_engine_accepts(db, small_county):
+    from immunization.actions import forecast_for
+    from immunization.models import Vaccination
+
+    children = Resident.objects.filter(birth_date__gt=years_before(AS_OF, 7)).order_by("id")
+    with_doses = children.filter(vaccinations__isnull=False).distinct()
+    assert with_doses.count() >= 0.9 * children.count()
+    invalid = total = 0
+    for child in children[:200]:
+        result = forecast_for(child, AS_OF)
+        assert result is not None
+        invalid += len(result.invalid_doses)
+        total += Vaccination.objects.filter(resident=child).count()
+    assert invalid <= 0.02 * total
