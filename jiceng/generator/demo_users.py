@@ -17,6 +17,7 @@ from workforce.models import Staff
 
 DEMO_PASSWORD = "jiceng-demo-2026"  # noqa: S105 — published demo password, demo users only
 ADULT_AGE = 18
+PRESCHOOL_AGE = 7
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,14 @@ def _first_staff(institution: Institution, **filters: str) -> Staff | None:
     return Staff.objects.filter(institution=institution, **filters).order_by("id").first()
 
 
-def _parent_with_minor_child(village: Division, today: date) -> Resident | None:
-    """A head of household in ``village`` with a child under 18 in the household."""
+def _parent_with_child_under(age: int, village: Division, today: date) -> Resident | None:
+    """A head of household in ``village`` with a child younger than ``age`` in the household."""
     return (
         Resident.objects.filter(
             village=village,
             relation_to_head=Resident.Relation.HEAD,
             household__members__relation_to_head=Resident.Relation.CHILD,
-            household__members__birth_date__gt=years_before(today, ADULT_AGE),
+            household__members__birth_date__gt=years_before(today, age),
         )
         .order_by("id")
         .first()
@@ -70,10 +71,14 @@ def _demo_users(today: date) -> list[_DemoUser]:
     clinics = Institution.objects.filter(
         parent=health_centre, type=Institution.Type.VILLAGE_CLINIC
     ).select_related("division")
-    for candidate in clinics.order_by("division__code"):
-        parent = _parent_with_minor_child(candidate.division, today)
+    # Prefer a child under 7, the age of the vaccination programme and its recorded history.
+    for age in (PRESCHOOL_AGE, ADULT_AGE):
+        for candidate in clinics.order_by("division__code"):
+            parent = _parent_with_child_under(age, candidate.division, today)
+            if parent is not None:
+                clinic = candidate
+                break
         if parent is not None:
-            clinic = candidate
             break
     if clinic is None or parent is None:
         raise GenerationError(f"no village of {health_centre} has a household with a minor child")
