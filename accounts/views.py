@@ -77,11 +77,6 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("home")
 
 
-def _is_verified(request: HttpRequest) -> bool:
-    is_verified = getattr(request.user, "is_verified", None)
-    return callable(is_verified) and bool(is_verified())
-
-
 def _device_to_use(user: User) -> TOTPDevice:
     """The user's confirmed TOTP device, else the one being set up (created on first visit)."""
     devices = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk")
@@ -100,7 +95,7 @@ def _grouped(secret: str) -> str:
 def otp(request: HttpRequest) -> HttpResponse:
     """Second factor: set up an authenticator app on the first visit, then ask for its code."""
     user = current_user(request)
-    if _is_verified(request):
+    if user.is_verified():
         return redirect(_safe_next(request))
     device = _device_to_use(user)
     form = OtpForm(request.POST or None, device=device)
