@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "workforce",
     "residents",
     "immunization",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,12 @@ OTP_TOTP_ISSUER = "jiceng"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "jiceng" / "locale"]
+
+# Policy packs (SUP-7): one TOML file per jurisdiction. A deployment may point this at its own
+# copy to change parameters without touching code.
+POLICY_PACKS_DIR = Path(
+    env_str("JICENG_POLICY_PACKS_DIR", str(BASE_DIR / "supervision" / "packs"))
+).resolve()
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

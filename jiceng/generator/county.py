@@ -16,6 +16,7 @@ from jiceng.generator.gaps import DeliberateGap, plan_for
 from jiceng.generator.institutions import InstitutionPlan, plan_institutions
 from jiceng.generator.layout import DivisionRow, Layout, Size, plan_layout
 from jiceng.generator.people import Births, CitizenIds, HouseholdDraft, village_households
+from jiceng.generator.registry import RegistryGap, RegistryPlan, plan_registry
 from jiceng.generator.source import county_codes, load_county, short_name
 from jiceng.generator.staff import plan_staff
 from jiceng.generator.storage import (
@@ -51,11 +52,14 @@ class GenerationResult:
     households: int
     residents: int
     gaps: list[DeliberateGap]
+    registry_gaps: list[RegistryGap]
     demo_logins: list[DemoLogin]
     elapsed_seconds: float
 
 
-def _write_structure(layout: Layout, institutions: InstitutionPlan, staff: list[Staff]) -> None:
+def _write_structure(
+    layout: Layout, institutions: InstitutionPlan, staff: list[Staff], registry: RegistryPlan
+) -> None:
     Division.objects.bulk_create(
         [
             Division(
@@ -100,6 +104,9 @@ def _write_structure(layout: Layout, institutions: InstitutionPlan, staff: list[
         batch_size=_BATCH,
     )
     Staff.objects.bulk_create(staff, batch_size=_BATCH)
+    for rows in registry.models():
+        if rows:
+            type(rows[0])._default_manager.bulk_create(rows, batch_size=_BATCH)
 
 
 def _address_label(village: DivisionRow) -> str:
@@ -192,10 +199,11 @@ def generate_county(
     layout = plan_layout(source, gap_plan, size, seed)
     institutions = plan_institutions(layout, gap_plan)
     staff = plan_staff(institutions.rows, size, seed, as_of)
+    registry = plan_registry(layout, institutions, gap_plan, staff, seed, as_of)
 
     clear_generated_county()
     with transaction.atomic():
-        _write_structure(layout, institutions, staff)
+        _write_structure(layout, institutions, staff, registry)
     households, residents = _write_people(layout, seed, as_of, progress=progress)
     with transaction.atomic():
         reset_sequences()
@@ -216,6 +224,7 @@ def generate_county(
         households=households,
         residents=residents,
         gaps=institutions.gaps,
+        registry_gaps=registry.gaps,
         demo_logins=logins,
         elapsed_seconds=round(monotonic() - started, 1),
     )

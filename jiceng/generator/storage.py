@@ -22,10 +22,24 @@ from immunization.models import (
     VaccinationClinic,
     VaccineBatch,
 )
-from institutions.models import Institution
+from institutions.models import (
+    Capabilities,
+    Designation,
+    GroupMembership,
+    Institution,
+    MedicalGroup,
+    VillageServiceException,
+)
 from jiceng.generator.source import GenerationError
 from residents.models import Household, Resident
-from workforce.models import Staff
+from supervision.models import CountyPolicy
+from workforce.models import (
+    Certificate,
+    GuidanceVisit,
+    Staff,
+    StaffPost,
+    TrainingRecord,
+)
 
 ServedDivision = Institution.served_divisions.through
 Row = Sequence[Any]
@@ -41,9 +55,19 @@ GENERATED_MODELS: tuple[type[models.Model], ...] = (
     VaccinationClinic,
     Resident,
     Household,
+    GuidanceVisit,
+    TrainingRecord,
+    StaffPost,
+    Certificate,
     Staff,
+    VillageServiceException,
+    GroupMembership,
+    MedicalGroup,
+    Designation,
+    Capabilities,
     ServedDivision,
     Institution,
+    CountyPolicy,
     Division,
 )
 

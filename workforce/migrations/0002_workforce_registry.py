@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("institutions", "0002_capabilities_medicalgroup_groupmembership_and_more"),
+        ("institutions", "0002_registry"),
         ("workforce", "0001_initial"),
     ]
 
