@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 
 def _say(text: str) -> None:
@@ -112,6 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     decide.add_argument("rule", help="e.g. citizen-id")
 
+    check = commands.add_parser(
+        "check", help="run the county's policy pack: every compliance check and target"
+    )
+    check.add_argument("--pack", help="a pack code such as cn/shanxi/jincheng")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument("--as-of", help="judge as on this day (YYYY-MM-DD)")
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
@@ -137,6 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         call_command("token", args.token_command, args.username, args.name)
     elif args.command == "decide":
         return _decide(args.rule)
+    elif args.command == "check":
+        options = {"format": args.format}
+        if args.pack:
+            options["pack"] = args.pack
+        if args.as_of:
+            options["as_of"] = date.fromisoformat(args.as_of)
+        call_command("compliance", **options)
     elif args.command == "manage":
         execute_from_command_line(["jiceng manage", *args.arguments])
     return 0

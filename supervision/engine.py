@@ -53,6 +53,7 @@ def run_rule(rule_id: str, pack: Pack, context: Context) -> Result:
         note=outcome.note,
         checked=outcome.checked,
         pack=config.defined_in,
+        display=outcome.display or ("" if outcome.value is None else str(outcome.value)),
         progress=progress,
     )
 

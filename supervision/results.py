@@ -34,6 +34,8 @@ class Outcome:
     note: str = ""
     checked: int = 0
     """How many entities the rule looked at (villages, institutions, staff…)."""
+    display: str = ""
+    """The value as people read it (a share as a percentage); ``value`` otherwise."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Result:
     checked: int
     pack: str
     progress: TargetProgress | None = None
+    display: str = ""
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -68,6 +71,7 @@ class Result:
             "title": self.title,
             "status": self.status,
             "value": self.value,
+            "display": self.display,
             "threshold": self.threshold,
             "citation": self.citation,
             "failing": [asdict(entity) for entity in self.failing],

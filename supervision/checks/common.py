@@ -129,8 +129,8 @@ def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
+def percent(value: float, digits: int = 0) -> str:
+    return f"{value * 100:.{digits}f} %"
 
 
 def names(items: Iterable[str]) -> str:

@@ -432,6 +432,7 @@ def _designation_share(
         f"≥ {percent(target)}",
         failing if value < target else [],
         checked=len(institutions),
+        display=percent(value, 1),
     )
 
 

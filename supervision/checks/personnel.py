@@ -279,7 +279,14 @@ def hr_8(ctx: Context, rule: RuleConfig) -> Outcome:
                 % {"licensed": licensed, "total": total},
             )
         ]
-    return Outcome(PASS if value >= target else FAIL, value, threshold, failing, checked=total)
+    return Outcome(
+        PASS if value >= target else FAIL,
+        value,
+        threshold,
+        failing,
+        checked=total,
+        display=percent(value, 1),
+    )
 
 
 def _post_label(profession: str, title: str) -> str:

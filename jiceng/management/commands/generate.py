@@ -90,6 +90,7 @@ class Command(BaseCommand):
             "residents": result.residents,
             "elapsed_seconds": result.elapsed_seconds,
             "deliberate_gaps": result.gaps,
+            "registry_gaps": result.registry_gaps,
         }
         write("\nSummary (JSON):")
         write(json.dumps(summary, ensure_ascii=False, indent=2))
