@@ -201,6 +201,10 @@ LOCALE_PATHS = [BASE_DIR / "jiceng" / "locale"]
 POLICY_PACKS_DIR = Path(
     env_str("JICENG_POLICY_PACKS_DIR", str(BASE_DIR / "supervision" / "packs"))
 ).resolve()
+if not (POLICY_PACKS_DIR / "cn.toml").is_file():
+    raise SettingError(
+        f"JICENG_POLICY_PACKS_DIR={POLICY_PACKS_DIR} holds no policy packs (no cn.toml there)"
+    )
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

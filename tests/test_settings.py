@@ -22,6 +22,7 @@ def run_manage(tmp_path, *args, **env):
         ("JICENG_ENV", "staging", "JICENG_ENV='staging' is not one of"),
         ("JICENG_IDLE_TIMEOUT_SECONDS", "half an hour", "is not an integer"),
         ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL must start with"),
+        ("JICENG_POLICY_PACKS_DIR", "/nonexistent/packs", "holds no policy packs"),
     ],
 )
 def test_bad_values_stop_start_up_naming_the_variable(tmp_path, variable, value, message):

@@ -1,17 +1,24 @@
 """The catalogues are complete and compiled: every string has a Chinese translation, and each
-.mo file holds exactly what its .po file says."""
+.mo file holds exactly what its .po file says. The project catalogue (``jiceng/locale``) and
+each app's own (``<app>/locale``) are checked alike."""
 
 from pathlib import Path
 
 import polib
 import pytest
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "jiceng" / "locale"
 LANGUAGES = ["zh_Hans", "en"]
+CATALOGUES = sorted(
+    path.parent.parent.parent
+    for path in ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")
+    if ".venv" not in path.parts
+)
 
 
-def catalogue(language, suffix):
-    return LOCALE / language / "LC_MESSAGES" / f"django.{suffix}"
+def catalogue(language, suffix, locale=LOCALE):
+    return locale / language / "LC_MESSAGES" / f"django.{suffix}"
 
 
 def untranslated(entry):
@@ -31,9 +38,15 @@ def entries(file):
     }
 
 
-def test_every_string_has_a_chinese_translation():
-    po = polib.pofile(str(catalogue("zh_Hans", "po")))
-    assert len(po) > 100
+def test_the_project_and_apps_have_catalogues():
+    names = {locale.parent.name for locale in CATALOGUES}
+    assert {"jiceng", "supervision"} <= names
+
+
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda path: path.parent.name)
+def test_every_string_has_a_chinese_translation(locale):
+    po = polib.pofile(str(catalogue("zh_Hans", "po", locale)))
+    assert len(po) > 20
     assert [e.msgid for e in po if untranslated(e) and not e.obsolete] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
     assert not po.metadata_is_fuzzy
@@ -47,16 +60,18 @@ def test_chinese_catalogue_covers_the_main_pages():
     assert translations["County overview"] == "全县概况"
 
 
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda path: path.parent.name)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_mo_file_matches_its_po_file(language):
-    po = polib.pofile(str(catalogue(language, "po")))
-    mo = polib.mofile(str(catalogue(language, "mo")))
+def test_mo_file_matches_its_po_file(language, locale):
+    po = polib.pofile(str(catalogue(language, "po", locale)))
+    mo = polib.mofile(str(catalogue(language, "mo", locale)))
     translated = [entry for entry in po.translated_entries() if not entry.obsolete]
     assert entries(mo) == entries(translated)
 
 
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda path: path.parent.name)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_catalogue_has_no_fuzzy_or_obsolete_entries(language):
-    po = polib.pofile(str(catalogue(language, "po")))
+def test_catalogue_has_no_fuzzy_or_obsolete_entries(language, locale):
+    po = polib.pofile(str(catalogue(language, "po", locale)))
     assert po.fuzzy_entries() == []
     assert po.obsolete_entries() == []
