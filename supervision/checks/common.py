@@ -74,7 +74,8 @@ class Context:
         return self.today - timedelta(days=364), self.today
 
     def this_year(self) -> tuple[date, date]:
-        return date(self.today.year, 1, 1), date(self.today.year, 12, 31)
+        """From 1 January up to today: records dated later do not count yet."""
+        return date(self.today.year, 1, 1), self.today
 
 
 def within(division: Division) -> Q:

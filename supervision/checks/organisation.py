@@ -239,11 +239,8 @@ def org_8(ctx: Context, rule: RuleConfig) -> Outcome:
             capabilities__is_emergency_point=True, latitude__isnull=False, longitude__isnull=False
         )
     ]
-    villages = list(
-        ctx.divisions()
-        .filter(level=Division.Level.VILLAGE, latitude__isnull=False, longitude__isnull=False)
-        .order_by("code")
-    )
+    everywhere = list(ctx.divisions().filter(level=Division.Level.VILLAGE).order_by("code"))
+    villages = [v for v in everywhere if v.latitude is not None and v.longitude is not None]
     if not points or not villages:
         return Outcome(
             NOT_ENOUGH_DATA,
@@ -251,7 +248,11 @@ def org_8(ctx: Context, rule: RuleConfig) -> Outcome:
             threshold,
             note=_("No emergency points or no village locations on record. ") + note,
         )
-    failing = []
+    failing = [
+        division_failing(village, _("location not recorded"))
+        for village in everywhere
+        if village.latitude is None or village.longitude is None
+    ]
     for village in villages:
         here = (village.latitude or 0, village.longitude or 0)
         nearest = min(distance_km(here, point) for point in points)
@@ -263,11 +264,11 @@ def org_8(ctx: Context, rule: RuleConfig) -> Outcome:
             )
     return Outcome(
         FAIL if failing else PASS,
-        f"{len(villages) - len(failing)}/{len(villages)}",
+        f"{len(everywhere) - len(failing)}/{len(everywhere)}",
         threshold,
         failing,
         note=note,
-        checked=len(villages),
+        checked=len(everywhere),
     )
 
 

@@ -180,7 +180,9 @@ def hr_7(ctx: Context, rule: RuleConfig) -> Outcome:
     professional_min = rule.optional("professional_share_min")
     review_years = rule.optional("review_years")
     parts = []
-    if per_mille_min is not None:
+    if per_mille_min is not None and per_mille_max is None:
+        parts.append(_("quota ≥ %(low)s ‰ of the population") % {"low": per_mille_min})
+    elif per_mille_min is not None:
         parts.append(
             _("quota %(low)s–%(high)s ‰ of the population")
             % {"low": per_mille_min, "high": per_mille_max}

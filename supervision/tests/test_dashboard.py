@@ -73,7 +73,7 @@ def test_chart_is_an_svg_loading_nothing_from_elsewhere(gaps, county_officer):
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith(("<?xml", "<svg"))
-    assert "<script type=\"text/javascript\" xlink:href" not in svg
+    assert '<script type="text/javascript" xlink:href' not in svg
     assert "kozea.github.io" not in svg
 
 
