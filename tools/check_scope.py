@@ -1,4 +1,4 @@
-"""Lint: personal data is read only through ``accounts.scope`` (IT-4).
+"""Lint: personal data is read only through ``accounts.scope`` and ``workforce.access`` (IT-4).
 
 Fails on any direct use of a personal-data model's manager (``Resident.objects``,
 ``Resident._default_manager``) or ``get_object_or_404(Resident, …)`` in a view or API module
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-PERSONAL_MODELS = frozenset({"Resident", "Household"})
+PERSONAL_MODELS = frozenset({"Resident", "Household", "Staff"})
 MANAGER_ATTRIBUTES = frozenset({"objects", "_default_manager", "_base_manager"})
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 SKIPPED_DIRECTORIES = frozenset({".venv", ".tools", "var", "node_modules", "migrations", "tests"})
@@ -32,7 +32,7 @@ def violations_in_source(source: str, filename: str) -> Iterator[str]:
         ):
             yield (
                 f"{filename}:{node.lineno}: {node.value.id}.{node.attr} in a handler; "
-                "read personal data through accounts.scope"
+                "read personal data through accounts.scope or workforce.access"
             )
         if (
             isinstance(node, ast.Call)
@@ -44,7 +44,7 @@ def violations_in_source(source: str, filename: str) -> Iterator[str]:
         ):
             yield (
                 f"{filename}:{node.lineno}: {node.func.id}({node.args[0].id}) in a handler; "
-                "read personal data through accounts.scope"
+                "read personal data through accounts.scope or workforce.access"
             )
 
 

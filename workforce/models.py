@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 class Employment(models.TextChoices):
     """HR-1: inside the staffing quota (编制) or on contract."""
 
-    QUOTA = "quota", _("staffing quota (编制)")
+    QUOTA = "quota", pgettext_lazy("employment", "staffing quota (编制)")
     CONTRACT = "contract", _("contract (合同)")
     GROUP_CONTRACT = "group", _("contract with the medical group")
     OTHER = "other", _("other")
@@ -63,6 +63,14 @@ class Staff(models.Model):
         MALE = "male", _("male")
         FEMALE = "female", _("female")
 
+    code = models.CharField(
+        _("staff number"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stable key of the staff roster (工号), so a roster can be imported again."),
+    )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
