@@ -20,6 +20,8 @@ from institutions.api import router as institutions_router
 from jiceng.decisions_api import router as decisions_router
 from jiceng.errors import DomainError
 from residents.api import router as residents_router
+from supervision.api import router as supervision_router
+from workforce.api import router as workforce_router
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ api.add_router("/institutions", institutions_router)
 api.add_router("/residents", residents_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/immunization", immunization_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/workforce", workforce_router)
 
 
 @api.exception_handler(Exception)

@@ -36,6 +36,8 @@ ADMIN = NavEntry("admin", _("Administration"), url_name="admin:index")
 API_DOCS = NavEntry("api_docs", _("API docs"), path="/api/docs")
 VACCINATION = NavEntry("vaccination", _("Vaccination clinics"), url_name="immunization:clinics")
 REMINDERS = NavEntry("reminders", _("Reminder list"), url_name="immunization:reminders")
+STAFF = NavEntry("staff", _("Staff"), url_name="workforce:list")
+SUPERVISION = NavEntry("supervision", _("Supervision"), url_name="supervision:dashboard")
 CHILD_VACCINATIONS = NavEntry(
     "child_vaccinations", _("My children's vaccinations"), url_name="immunization:family"
 )
@@ -43,13 +45,13 @@ CHILD_VACCINATIONS = NavEntry(
 _STAFF_WITH_RESIDENTS = (HOME, RESIDENTS, DIVISIONS, INSTITUTIONS, API_DOCS)
 
 NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
-    Role.SYSADMIN: (HOME, DIVISIONS, INSTITUTIONS, ADMIN, API_DOCS),
-    Role.COUNTY_HEALTH: (*_STAFF_WITH_RESIDENTS, VACCINATION),
-    Role.GROUP_MANAGER: _STAFF_WITH_RESIDENTS,
-    Role.TOWNSHIP_STAFF: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS),
+    Role.SYSADMIN: (HOME, DIVISIONS, INSTITUTIONS, SUPERVISION, ADMIN, API_DOCS),
+    Role.COUNTY_HEALTH: (*_STAFF_WITH_RESIDENTS, VACCINATION, STAFF, SUPERVISION),
+    Role.GROUP_MANAGER: (*_STAFF_WITH_RESIDENTS, STAFF, SUPERVISION),
+    Role.TOWNSHIP_STAFF: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS, STAFF),
     Role.VILLAGE_DOCTOR: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS),
-    Role.CDC: (*_STAFF_WITH_RESIDENTS, VACCINATION),
-    Role.INSURANCE: _STAFF_WITH_RESIDENTS,
+    Role.CDC: (*_STAFF_WITH_RESIDENTS, VACCINATION, SUPERVISION),
+    Role.INSURANCE: (*_STAFF_WITH_RESIDENTS, SUPERVISION),
     # Specialists see patients only once referrals arrive (MED-2); until then no resident list.
     Role.SPECIALIST: (HOME, DIVISIONS, INSTITUTIONS, API_DOCS),
     Role.RESIDENT: (HOME, MY_RECORD, CHILD_VACCINATIONS, INSTITUTIONS),

@@ -15,6 +15,8 @@ urlpatterns = [
     path("divisions/", include("divisions.urls")),
     path("institutions/", include("institutions.urls")),
     path("immunization/", include("immunization.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("workforce/", include("workforce.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -416,8 +416,11 @@ def _people(
         if row.type == Type.VILLAGE_CLINIC and row.parent is roles.ordinary_thc
     ][:2]
     mid_level = 0
+    numbers: dict[int, int] = {}
     for person in staff:
         row = by_id[person.institution_id]
+        numbers[row.id] = numbers.get(row.id, 0) + 1
+        person.code = f"{row.code}-{numbers[row.id]:03d}"  # staff number (工号)
         _employment(rng, person, row, as_of)
         _salary(person, row, roles)
         _certificate(plan, rng, person)

@@ -109,7 +109,8 @@ def make(
 
 def person(institution: Institution, **fields: Any) -> Staff:
     fields.setdefault("name", f"员工{next(_numbers)}")
-    return StaffFactory(institution=institution, **fields)
+    staff: Staff = StaffFactory.create(institution=institution, **fields)
+    return staff
 
 
 def north_of(point: tuple[float, float], km: float) -> tuple[float, float]:

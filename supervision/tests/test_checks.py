@@ -639,7 +639,7 @@ def test_org12_after_the_deadline_a_miss_is_not_on_track_and_a_pass_is(county):
     assert late.as_json()["expected_by_now"] is None
     assert run("ORG-12.2", county, pack=WENDENG, today=date(2026, 1, 1)).status == FAIL
     Designation.objects.create(
-        institution=Institution.objects.filter(designations__isnull=True).first(),
+        institution=Institution.objects.filter(designations__isnull=True).earliest("pk"),
         kind=Designation.Kind.COMMUNITY_HOSPITAL,
         since=date(2026, 1, 1),
     )
@@ -1100,7 +1100,7 @@ def test_hr13_specialists_dispatched(county, town):
     assert (result.status, result.value, result.threshold) == (PASS, 20, "≥ 20 specialists in 2025")
     august = GuidanceVisit.objects.filter(started_on=date(2025, 8, 10))
     assert august.count() == 2
-    august.first().delete()  # one of the twenty specialists now has no visit this year
+    august.earliest("pk").delete()  # one of the twenty specialists now has no visit this year
     dropped = run("HR-13.2", county, pack=WENDENG)
     assert (dropped.status, dropped.value) == (FAIL, 19)
     assert failing(dropped) == [("county", county.pk)]
