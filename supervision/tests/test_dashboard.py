@@ -186,3 +186,25 @@ def test_table_output_lists_failing_entities(gaps, capsys):
     assert "ORG-9" in out
     assert gaps.thc2.name in out
     assert out.strip().splitlines()[-1].endswith("fail")
+
+
+def test_fixing_a_record_through_the_api_makes_the_check_pass(gaps, county_officer, capsys):
+    secret = issue_token(county_officer, "registry sync")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def org_9():
+        body = client.get("/api/v1/supervision/results").json()
+        return next(r for r in body["results"] if r["id"] == "ORG-9")
+
+    assert org_9()["status"] == "fail"
+    response = client.patch(
+        f"/api/v1/institutions/{gaps.thc2.pk}/capabilities",
+        {"has_tcm_hall": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert org_9()["status"] == "pass"
+    assert org_9()["failing"] == []
+    call_command("compliance", format="json")
+    printed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert printed["ORG-9"]["status"] == "pass"
