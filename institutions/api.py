@@ -34,7 +34,7 @@ from institutions.models import (
 )
 from institutions.queries import CAPABILITY_FILTERS, Filters, filter_institutions
 from jiceng.errors import DomainError
-from jiceng.schemas import ERRORS, ErrorOut
+from jiceng.schemas import ERRORS, ErrorOut, ImportReportOut, import_report_out
 from jiceng.spreadsheets import SpreadsheetError, xlsx_response
 
 router = Router(tags=["institutions"])
@@ -217,21 +217,6 @@ class ExceptionIn(Schema):
     recorded_on: dt.date | None = None
 
 
-class RejectionOut(Schema):
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-class ImportReportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-    rejected_rows: int
-    rejections: list[RejectionOut]
-
-
 class InstitutionFilter(FilterSchema):
     type: str | None = None
     parent_id: int | None = None
@@ -318,13 +303,7 @@ def import_roster(
         )
     except (SpreadsheetError, roster.MissingColumnsError) as error:
         raise DomainError("unreadable_file", str(error), "file") from error
-    return ImportReportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected_rows=report.rejected_rows,
-        rejections=[RejectionOut(**vars(rejection)) for rejection in report.rejections],
-    )
+    return import_report_out(report)
 
 
 # --- medical groups (ORG-3) -------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from ninja import Schema
 
+from jiceng.spreadsheets import ImportReport
+
 
 class ErrorOut(Schema):
     """Every API error: a stable ``code``, a message for people, and the field at fault."""
@@ -17,3 +19,30 @@ ERRORS: dict[int, type[Schema]] = {
     422: ErrorOut,
     503: ErrorOut,
 }
+
+
+class RejectionOut(Schema):
+    """One rejected row of an imported file: where (row, column), what, and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class ImportReportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected_rows: int
+    rejections: list[RejectionOut]
+
+
+def import_report_out(report: ImportReport) -> ImportReportOut:
+    return ImportReportOut(
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected_rows=report.rejected_rows,
+        rejections=[RejectionOut(**vars(rejection)) for rejection in report.rejections],
+    )

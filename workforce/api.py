@@ -18,8 +18,8 @@ from ninja.pagination import paginate
 
 from accounts.models import Role, User
 from jiceng.errors import DomainError
-from jiceng.schemas import ERRORS, ErrorOut
-from jiceng.spreadsheets import ImportReport, SpreadsheetError, xlsx_response
+from jiceng.schemas import ERRORS, ErrorOut, ImportReportOut, import_report_out
+from jiceng.spreadsheets import SpreadsheetError, xlsx_response
 from workforce import access, queries, roster
 from workforce.forms import MAX_ROSTER_BYTES, CertificateForm, GuidanceVisitForm, TrainingForm
 from workforce.models import Certificate, GuidanceVisit, Staff, TrainingRecord
@@ -506,31 +506,6 @@ def subsidies(request: HttpRequest) -> SubsidiesOut:
     )
 
 
-class RejectionOut(Schema):
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-class ImportReportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-    rejected_rows: int
-    rejections: list[RejectionOut]
-
-
-def _report_out(report: ImportReport) -> ImportReportOut:
-    return ImportReportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected_rows=report.rejected_rows,
-        rejections=[RejectionOut(**vars(r)) for r in report.rejections],
-    )
-
-
 @router.post(
     "/roster",
     response={200: ImportReportOut, **WRITE_ERRORS},
@@ -544,4 +519,4 @@ def import_roster(request: HttpRequest, file: File[UploadedFile]) -> ImportRepor
         report = roster.import_file(file.read(), file.name or "", user=user, request=request)
     except SpreadsheetError as error:
         raise DomainError("unreadable_file", str(error), "file") from error
-    return _report_out(report)
+    return import_report_out(report)

@@ -162,14 +162,15 @@ class CertificateForm(_CertificateForm):
         return data
 
 
-class _PeriodMixin:
+class _PeriodMixin(forms.BaseForm):
     """``ended_on`` must not be before ``started_on``."""
 
-    def _check_period(self, data: dict[str, Any]) -> None:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("started_on"), data.get("ended_on")
         if start and end and end < start:
-            assert isinstance(self, forms.BaseForm)
             self.add_error("ended_on", _("The end cannot be before the start."))
+        return data
 
 
 class PostForm(_PeriodMixin, _PostForm):
@@ -186,11 +187,6 @@ class PostForm(_PeriodMixin, _PostForm):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Institution.objects.order_by("path")
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._check_period(data)
-        return data
-
 
 class TrainingForm(_PeriodMixin, _TrainingForm):
     """HR-5: a training received."""
@@ -199,11 +195,6 @@ class TrainingForm(_PeriodMixin, _TrainingForm):
         model = TrainingRecord
         fields = ("topic", "provider", "level", "started_on", "ended_on", "is_free")
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._check_period(data)
-        return data
 
 
 class GuidanceVisitForm(_PeriodMixin, _VisitForm):
@@ -227,11 +218,6 @@ class GuidanceVisitForm(_PeriodMixin, _VisitForm):
         field = self.fields["host"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Institution.objects.order_by("path")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._check_period(data)
-        return data
 
 
 class RosterUploadForm(forms.Form):
