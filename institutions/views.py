@@ -338,6 +338,38 @@ def group_list(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("memberships"))
         .order_by("name")
     )
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [
+                group.name,
+                group.lead.name,
+                group.trustee,
+                membership.institution.code,
+                membership.institution.name,
+                membership.get_role_display(),
+                membership.joined_on,
+                membership.keeps_legal_status,
+            ]
+            for group in groups
+            for membership in group.memberships.select_related("institution").order_by(
+                "institution__path"
+            )
+        )
+        return xlsx_response(
+            f"{_('Medical groups')}-{timezone.localdate():%Y-%m-%d}.xlsx",
+            [
+                _("Medical group"),
+                _("Lead hospital"),
+                _("Trustee hospital"),
+                _("Institution code"),
+                _("Institution"),
+                _("Role"),
+                _("Joined on"),
+                _("Keeps its own legal status"),
+            ],
+            rows,
+            title=_("Medical groups"),
+        )
     return render(request, "institutions/group_list.html", {"groups": groups})
 
 
@@ -414,6 +446,32 @@ def exception_list(request: HttpRequest) -> HttpResponse:
     ).order_by("village__code")
     if kind:
         exceptions = exceptions.filter(kind=kind)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"{_('Villages without a clinic')}-{timezone.localdate():%Y-%m-%d}.xlsx",
+            [
+                _("Village code"),
+                _("Village"),
+                _("Township"),
+                _("Exception"),
+                _("Served by"),
+                _("Reason"),
+                _("Recorded on"),
+            ],
+            (
+                [
+                    e.village.code,
+                    e.village.name,
+                    e.village.parent.name if e.village.parent else "",
+                    e.get_kind_display(),
+                    e.served_by.name if e.served_by else "",
+                    e.reason,
+                    e.recorded_on,
+                ]
+                for e in exceptions
+            ),
+            title=_("Villages without a clinic"),
+        )
     counts = dict(
         VillageServiceException.objects.order_by()
         .values("kind")

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.scope import current_user
+from jiceng.spreadsheets import xlsx_response
 from supervision import articles
 from supervision.access import may_supervise
 from supervision.catalogue import CATEGORIES
@@ -61,6 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         and (not status or r.status == status)
         and (not kind or r.kind == kind)
     ]
+    if request.GET.get("format") == "xlsx":
+        _audit_staff_names(request, shown)
+        return _export(pack, shown)
     totals = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
     labels = status_labels()
     return render(
@@ -77,6 +82,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "status_labels": labels,
             "today": timezone.localdate(),
         },
+    )
+
+
+def _export(pack: Pack, results: list[Result]) -> HttpResponse:
+    """One row per failing entity (a rule without any: one row), for the county's files."""
+    labels = status_labels()
+    rows: list[list[object]] = []
+    for r in results:
+        common = [r.id, r.title, labels[r.status], r.display, r.threshold, "、".join(r.citation)]
+        deadline = r.progress.deadline if r.progress else None
+        named = [(entity.name, entity.reason) for entity in r.failing] or [("", "")]
+        rows.extend([*common, deadline, name, reason] for name, reason in named)
+    return xlsx_response(
+        f"{_('Supervision')}-{pack.code.replace('/', '-')}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        [
+            _("Rule"),
+            _("Requirement"),
+            _("Status"),
+            _("Value"),
+            _("Threshold"),
+            _("Citation"),
+            _("Deadline"),
+            _("Failing entity"),
+            _("Why"),
+        ],
+        rows,
+        title=_("Supervision"),
     )
 
 

@@ -363,3 +363,37 @@ def test_editor_pages_and_admin_render(client, registry, county_officer, sign_in
         ).status_code
         == 200
     )
+
+
+def test_group_and_exception_lists_export_to_excel(client, registry, outsider, sign_in):
+    group = MedicalGroup.objects.create(
+        name="高平市医疗集团", county=registry.county, lead=registry.hospital, trustee="山大一院"
+    )
+    GroupMembership.objects.create(
+        group=group, institution=registry.thc1, role=GroupMembership.Role.MEMBER
+    )
+    VillageServiceException.objects.create(
+        village=registry.village_b,
+        kind=VillageServiceException.Kind.NEIGHBOUR,
+        served_by=registry.clinic_a,
+        reason="不足200人",
+        recorded_on=date(2025, 1, 2),
+    )
+    client = sign_in(outsider)
+    groups = sheet_rows(client.get(reverse("institutions:groups"), {"format": "xlsx"}))
+    assert groups[0][:3] == ["医共体", "牵头医院", "托管医院"]
+    assert groups[1][:5] == [
+        "高平市医疗集团",
+        "高平市人民医院",
+        "山大一院",
+        registry.thc1.code,
+        "米山镇卫生院",
+    ]
+    exceptions = sheet_rows(client.get(reverse("institutions:exceptions"), {"format": "xlsx"}))
+    assert exceptions[1][:5] == [
+        registry.village_b.code,
+        "乙村",
+        "米山镇",
+        "邻村卫生室延伸服务",
+        "甲村卫生室",
+    ]

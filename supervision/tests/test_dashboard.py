@@ -208,3 +208,20 @@ def test_fixing_a_record_through_the_api_makes_the_check_pass(gaps, county_offic
     call_command("compliance", format="json")
     printed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert printed["ORG-9"]["status"] == "pass"
+
+
+def test_dashboard_exports_every_failing_entity_to_excel(gaps, county_officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = signed_in(county_officer).get(
+        reverse("supervision:dashboard"), {"status": "fail", "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "规则"
+    org_9 = [row for row in rows[1:] if row[0] == "ORG-9"]
+    assert [(row[2], row[7]) for row in org_9] == [("不达标", gaps.thc2.name)]
+    assert all(row[2] == "不达标" for row in rows[1:])
