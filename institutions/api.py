@@ -85,6 +85,7 @@ class CapabilitiesOut(Schema):
     specialty_departments: list[str]
     characteristic_specialty: str
     staffing_quota: int | None
+    professional_quota: int | None
     quota_reviewed_on: dt.date | None
 
 
@@ -147,6 +148,7 @@ class CapabilitiesIn(Schema):
     specialty_departments: list[str] = []
     characteristic_specialty: str = Field("", max_length=50)
     staffing_quota: int | None = Field(None, ge=0)
+    professional_quota: int | None = Field(None, ge=0)
     quota_reviewed_on: dt.date | None = None
 
 
@@ -173,6 +175,7 @@ class CapabilitiesPatch(Schema):
     specialty_departments: list[str] | None = None
     characteristic_specialty: str | None = Field(None, max_length=50)
     staffing_quota: int | None = Field(None, ge=0)
+    professional_quota: int | None = Field(None, ge=0)
     quota_reviewed_on: dt.date | None = None
 
 
@@ -503,6 +506,6 @@ def patch_capabilities(
     request: HttpRequest, institution_id: int, payload: CapabilitiesPatch
 ) -> Institution:
     values = payload.dict(exclude_unset=True)
-    nullable = {"staffing_quota", "quota_reviewed_on"}
+    nullable = {"staffing_quota", "professional_quota", "quota_reviewed_on"}
     values = {k: v for k, v in values.items() if v is not None or k in nullable}
     return _set_capabilities(request, institution_id, values)

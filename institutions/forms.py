@@ -157,6 +157,7 @@ class CapabilitiesForm(_CapabilitiesForm):
             "specialty_departments",
             "characteristic_specialty",
             "staffing_quota",
+            "professional_quota",
             "quota_reviewed_on",
         ]
         widgets = {"quota_reviewed_on": DateInput()}

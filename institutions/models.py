@@ -177,6 +177,12 @@ class Capabilities(models.Model):
         _("characteristic specialty (特色专科)"), max_length=50, blank=True
     )
     staffing_quota = models.PositiveIntegerField(_("staffing quota (编制)"), null=True, blank=True)
+    professional_quota = models.PositiveIntegerField(
+        _("quota posts for professional and technical staff"),
+        null=True,
+        blank=True,
+        help_text=_("Of the staffing quota, the posts kept for professional and technical staff."),
+    )
     quota_reviewed_on = models.DateField(_("staffing quota last reviewed"), null=True, blank=True)
 
     class Meta:

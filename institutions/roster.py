@@ -103,6 +103,7 @@ CAPABILITY_COLUMNS = (
     Column("beds_hospice", gettext_lazy("Hospice beds")),
     Column("beds_elderly_care", gettext_lazy("Elderly-care beds")),
     Column("staffing_quota", gettext_lazy("Staffing quota")),
+    Column("professional_quota", gettext_lazy("Professional quota posts")),
     Column("approved_scope", gettext_lazy("Approved practice subjects (codes)")),
 )
 COLUMNS = BASIC_COLUMNS + CAPABILITY_COLUMNS
@@ -112,6 +113,7 @@ CAPABILITY_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(BOOL_CAPABILITIES, False),
     **dict.fromkeys(INT_CAPABILITIES, 0),
     "staffing_quota": None,
+    "professional_quota": None,
     "approved_scope": [],
 }
 
@@ -302,6 +304,7 @@ CAPABILITY_CONVERTERS: dict[str, Callable[[str], Any]] = {
     **{name: _yes_no(default=False) for name in BOOL_CAPABILITIES},
     **{name: _whole_number(SMALL_MAX) for name in INT_CAPABILITIES},
     "staffing_quota": _whole_number(QUOTA_MAX, empty=None),
+    "professional_quota": _whole_number(QUOTA_MAX, empty=None),
     "approved_scope": _subjects,
 }
 LABELS = {column.key: column.label for column in COLUMNS}

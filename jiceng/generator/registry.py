@@ -220,7 +220,9 @@ def _capabilities(
     for row in rows:
         if row.type in _CENTRES:
             # Quota a little above the people in post, as counties leave room to recruit.
-            by_institution[row.id].staffing_quota = round(headcount.get(row.id, 0) * 1.1) + 1
+            quota = round(headcount.get(row.id, 0) * 1.1) + 1
+            by_institution[row.id].staffing_quota = quota
+            by_institution[row.id].professional_quota = quota - max(1, quota // 10)
 
     ordinary = by_institution[roles.ordinary_thc.id]
     ordinary.has_tcm_hall = False

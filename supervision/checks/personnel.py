@@ -27,7 +27,6 @@ from supervision.packs import RuleConfig
 from supervision.results import FAIL, NOT_ENOUGH_DATA, PASS, Failing, Outcome
 from workforce.models import (
     LICENSED_PHYSICIAN_CERTIFICATES,
-    Employment,
     GuidanceVisit,
     Staff,
     TrainingRecord,
@@ -173,8 +172,9 @@ def hr_6(ctx: Context, rule: RuleConfig) -> Outcome:
 
 
 def hr_7(ctx: Context, rule: RuleConfig) -> Outcome:
-    """THC staffing quota: 1–1.5 ‰ of the population (WD-4), ≥ 90 % of it in professional and
-    technical posts (WD-4), reviewed every 5 years (SXM-38) — whichever the pack sets."""
+    """THC staffing quota: 1–1.5 ‰ of the population (WD-4), ≥ 90 % of its posts kept for
+    professional and technical staff (WD-4), reviewed every 5 years (SXM-38, WD-4) — whichever
+    the pack sets."""
     per_mille_min = rule.optional("quota_per_mille_min")
     per_mille_max = rule.optional("quota_per_mille_max")
     professional_min = rule.optional("professional_share_min")
@@ -203,14 +203,6 @@ def hr_7(ctx: Context, rule: RuleConfig) -> Outcome:
     )
     if not any(getattr(t, "capabilities", None) and t.capabilities.staffing_quota for t in thcs):
         return Outcome(NOT_ENOUGH_DATA, None, threshold, note=_("No staffing quotas on record."))
-    professional = dict(
-        Staff.objects.filter(is_active=True, institution__in=thcs, employment=Employment.QUOTA)
-        .exclude(profession=Staff.Profession.MANAGER)
-        .order_by()
-        .values("institution_id")
-        .annotate(count=Count("pk"))
-        .values_list("institution_id", "count")
-    )
     failing = []
     for thc in thcs:
         capabilities = getattr(thc, "capabilities", None)
@@ -230,11 +222,13 @@ def hr_7(ctx: Context, rule: RuleConfig) -> Outcome:
                     % {"quota": quota, "people": people, "ratio": ratio}
                 )
         if professional_min is not None:
-            filled = professional.get(thc.pk, 0)
-            if filled / quota < float(professional_min):
+            kept = capabilities.professional_quota if capabilities else None
+            if kept is None:
+                problems.append(_("professional quota posts not recorded"))
+            elif kept / quota < float(professional_min):
                 problems.append(
-                    _("%(filled)d of %(quota)d quota posts professional")
-                    % {"filled": filled, "quota": quota}
+                    _("%(kept)d of %(quota)d quota posts for professional staff")
+                    % {"kept": kept, "quota": quota}
                 )
         if review_years is not None:
             reviewed = capabilities.quota_reviewed_on if capabilities else None

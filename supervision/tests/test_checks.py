@@ -826,14 +826,14 @@ def _quota_thc(
         Type.THC,
         town,
         serves=[town],
-        capabilities={"staffing_quota": quota, "quota_reviewed_on": reviewed},
+        capabilities={
+            "staffing_quota": quota,
+            "professional_quota": professional,
+            "quota_reviewed_on": reviewed,
+        },
     )
-    for _ in range(professional):
-        person(thc, employment=Employment.QUOTA, profession=Profession.NURSE)
     for n in range(others):
         person(thc, employment=Employment.QUOTA, profession=Profession.MANAGER, name=f"管理{n}")
-    person(thc, employment=Employment.CONTRACT)  # contract staff are outside the quota
-    person(thc, employment=Employment.QUOTA, is_active=False)  # nor do leavers count
     return thc
 
 
@@ -867,7 +867,7 @@ def test_hr7_shanxi_quota_reviewed_within_five_years(county, reviewed, status):
         (15, 14, None),  # 1.5 ‰
         (8, 8, "quota 8 for 10000 people: 0.80 ‰"),
         (20, 19, "quota 20 for 10000 people: 2.00 ‰"),
-        (12, 10, "10 of 12 quota posts professional"),
+        (12, 10, "10 of 12 quota posts for professional staff"),
     ],
 )
 def test_hr7_wendeng_quota_per_mille_and_professional_share(county, quota, professional, reason):
