@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "ninja",
+    "simple_history",
     "jiceng",
     "accounts",
     "divisions",
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

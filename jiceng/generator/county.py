@@ -5,8 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from time import monotonic
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import JSONField
 from tqdm import tqdm
 
 from divisions.models import Division
@@ -16,6 +18,8 @@ from jiceng.generator.gaps import DeliberateGap, plan_for
 from jiceng.generator.institutions import InstitutionPlan, plan_institutions
 from jiceng.generator.layout import DivisionRow, Layout, Size, plan_layout
 from jiceng.generator.people import Births, CitizenIds, HouseholdDraft, village_households
+from jiceng.generator.randomness import seeded
+from jiceng.generator.records import JSON_FIELDS, RECORD_FIELDS, household_conditions, record_values
 from jiceng.generator.registry import RegistryGap, RegistryPlan, plan_registry
 from jiceng.generator.source import county_codes, load_county, short_name
 from jiceng.generator.staff import plan_staff
@@ -35,7 +39,7 @@ _BATCH = 1_000
 _HOUSEHOLD_FIELDS = ("id", "number", "village", "address")
 _RESIDENT_FIELDS = (
     "id", "name", "sex", "birth_date", "citizen_id", "phone", "household", "relation_to_head",
-    "village", "created_at", "updated_at",
+    "village", "created_at", "updated_at", *RECORD_FIELDS,
 )  # fmt: skip
 
 
@@ -119,7 +123,9 @@ def _address_label(village: DivisionRow) -> str:
 class _PeopleWriter:
     """Turns village drafts into rows with consecutive ids, adapted for the database."""
 
-    def __init__(self, as_of: date) -> None:
+    def __init__(self, as_of: date, seed: int) -> None:
+        self.as_of = as_of
+        self.seed = seed
         self.households = 0
         self.residents = 0
         self.adapt_date = connection.ops.adapt_datefield_value
@@ -127,15 +133,32 @@ class _PeopleWriter:
         self.stamp = connection.ops.adapt_datetimefield_value(
             datetime.combine(as_of, time(), tzinfo=UTC)
         )
+        field = Resident._meta.get_field("allergies")
+        assert isinstance(field, JSONField)
+        self.json_field: JSONField[Any] = field
+
+    def adapt_json(self, value: object) -> object:
+        return self.json_field.get_db_prep_value(value, connection)
 
     def write(self, village: DivisionRow, drafts: list[HouseholdDraft]) -> None:
         households: list[Row] = []
         residents: list[Row] = []
+        rng = seeded(self.seed, "record", village.code)
+        rural = village.kind == Division.Kind.VILLAGE
         for draft in drafts:
             self.households += 1
             households.append((self.households, draft.number, village.id, draft.address))
+            conditions = household_conditions(rng, rural=rural)
+            head = draft.members[0].name
             for person in draft.members:
                 self.residents += 1
+                record = record_values(
+                    rng, person, conditions, head, household_known=True, as_of=self.as_of
+                )
+                extra = tuple(
+                    self.adapt_json(record[name]) if name in JSON_FIELDS else record[name]
+                    for name in RECORD_FIELDS
+                )
                 residents.append(
                     (
                         self.residents,
@@ -149,6 +172,7 @@ class _PeopleWriter:
                         village.id,
                         self.stamp,
                         self.stamp,
+                        *extra,
                     )
                 )
         insert_rows(Household, _HOUSEHOLD_FIELDS, households)
@@ -162,7 +186,7 @@ def _write_people(layout: Layout, seed: int, as_of: date, *, progress: bool) -> 
     same_province = tuple(code for code in others if code[:2] == county_code[:2])
     citizen_ids = CitizenIds(county_code, same_province or tuple(others))
     births = Births(as_of)
-    writer = _PeopleWriter(as_of)
+    writer = _PeopleWriter(as_of, seed)
     with tqdm(
         total=layout.county.population,
         unit=" residents",

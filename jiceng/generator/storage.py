@@ -31,7 +31,16 @@ from institutions.models import (
     VillageServiceException,
 )
 from jiceng.generator.source import GenerationError
-from residents.models import Household, Resident
+from residents.models import (  # type: ignore[attr-defined]  # made by simple-history
+    FamilyHistory,
+    HistoricalResident,
+    HistoryItem,
+    Household,
+    IncomingRecord,
+    MatchCandidate,
+    Merge,
+    Resident,
+)
 from supervision.models import CountyPolicy
 from workforce.models import (
     Certificate,
@@ -53,6 +62,12 @@ GENERATED_MODELS: tuple[type[models.Model], ...] = (
     TimeSlot,
     ClinicSession,
     VaccinationClinic,
+    Merge,
+    MatchCandidate,
+    IncomingRecord,
+    HistoryItem,
+    FamilyHistory,
+    HistoricalResident,
     Resident,
     Household,
     GuidanceVisit,
