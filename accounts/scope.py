@@ -80,15 +80,17 @@ def residents_in_scope(user: User) -> QuerySet[Resident]:
     """Every resident this user may see, unaudited: for counts and as a base for the helpers."""
     if not user.is_authenticated or not user.is_active:
         return Resident.objects.none()
+    # A record merged into another is the other one now: it is never listed or read (IT-1).
+    live = Resident.objects.filter(merged_into__isnull=True)
     if user.role == Role.RESIDENT:
-        return Resident.objects.filter(_own_family(user))
+        return live.filter(_own_family(user))
     ranges = division_ranges(user)
     if not ranges:
         return Resident.objects.none()
     condition = Q()
     for low, high in ranges:
         condition |= Q(village__code__range=(low, high))
-    return Resident.objects.filter(condition)
+    return live.filter(condition)
 
 
 def list_residents(

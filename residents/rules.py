@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARACTERS = "10X98765432"
+from stdnum import numdb
+from stdnum.cn import ric
 
 
 class CitizenIdError(ValueError):
@@ -12,11 +12,19 @@ class CitizenIdError(ValueError):
 
 
 def check_character(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character for the first 17 digits (IT-1)."""
+    """ISO 7064 MOD 11-2 check character for the first 17 digits (IT-1), by python-stdnum."""
     if len(first17) != 17 or not first17.isdigit():
         raise CitizenIdError("the first 17 characters must be digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARACTERS[total % 11]
+    return str(ric.calc_check_digit(first17 + "0"))  # it ignores the last character
+
+
+def address_code_known(code: str) -> bool:
+    """Whether a 6-digit code is a division code of GB/T 2260 at any time
+    (python-stdnum's table; an ID keeps the code of where it was issued, so a code since
+    renamed or merged still counts as known)."""
+    if len(code) != 6 or not code.isdigit():
+        return False
+    return any("county" in properties for _, properties in numdb.get("cn/loc").info(code))
 
 
 def make_citizen_id(address_code: str, birth_date: date, sequence: int) -> str:
@@ -68,9 +76,24 @@ def parse_citizen_id(raw: str, *, today: date) -> CitizenId:
         errors.append(f"birth date {born.isoformat()} is in the future")
     elif born.year < 1880:
         errors.append(f"birth date {born.isoformat()} is implausibly early")
+    if value[:6].isdigit() and not address_code_known(value[:6]):
+        errors.append(f"address code {value[:6]} is not a known division code")
     sex = None
     if value[14:17].isdigit():
         sex = "male" if int(value[16]) % 2 == 1 else "female"
     if errors:
         return CitizenId(False, errors=errors)
     return CitizenId(True, value, born, sex, value[:6])
+
+
+def disagreements(parsed: CitizenId, *, birth_date: date | None, sex: str | None) -> list[str]:
+    """Where a valid ID number contradicts the person it is recorded for (IT-1)."""
+    problems = []
+    if birth_date is not None and parsed.birth_date is not None and parsed.birth_date != birth_date:
+        problems.append(
+            f"the number says born {parsed.birth_date.isoformat()}, the record says "
+            f"{birth_date.isoformat()}"
+        )
+    if sex and parsed.sex and parsed.sex != sex:
+        problems.append(f"the number says {parsed.sex}, the record says {sex}")
+    return problems

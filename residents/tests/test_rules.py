@@ -64,3 +64,38 @@ def test_made_ids_agree_with_the_person():
     made = make_citizen_id("140581", date(1988, 2, 29), 123)
     parsed = parse_citizen_id(made, today=TODAY)
     assert (parsed.valid, parsed.birth_date, parsed.sex) == (True, date(1988, 2, 29), "male")
+
+
+@pytest.mark.parametrize(
+    ("code", "known"),
+    [
+        ("140581", True),  # 高平市 (since 1993)
+        ("440524", True),  # 潮阳县, 1983–1993: an old code still identifies where an ID was issued
+        ("371003", True),  # 文登区
+        ("000000", False),
+        ("999999", False),
+        ("14058A", False),
+    ],
+)
+def test_address_code_must_be_a_known_division_code(code, known):
+    from residents.rules import address_code_known
+
+    assert address_code_known(code) is known
+
+
+def test_unknown_address_code_makes_the_number_invalid():
+    citizen_id = make_citizen_id("999999", date(1980, 1, 1), 11)
+    parsed = parse_citizen_id(citizen_id, today=TODAY)
+    assert not parsed.valid
+    assert parsed.errors == ["address code 999999 is not a known division code"]
+
+
+def test_a_number_that_contradicts_the_person_is_named():
+    from residents.rules import disagreements
+
+    parsed = parse_citizen_id(make_citizen_id("140581", date(1980, 1, 1), 11), today=TODAY)
+    assert disagreements(parsed, birth_date=date(1980, 1, 1), sex="male") == []
+    assert disagreements(parsed, birth_date=date(1981, 1, 1), sex="female") == [
+        "the number says born 1980-01-01, the record says 1981-01-01",
+        "the number says male, the record says female",
+    ]
