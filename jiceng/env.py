@@ -45,6 +45,20 @@ def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
     return value
 
 
+def env_fraction(name: str, *, default: float) -> float:
+    """A number from 0 to 1, such as a probability threshold."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise SettingError(f"{name}={value} must lie between 0 and 1")
+    return value
+
+
 def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default)
     if value not in choices:

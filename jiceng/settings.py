@@ -16,7 +16,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.env import SettingError, env_bool, env_choice, env_int, env_list, env_str
+from jiceng.env import (
+    SettingError,
+    env_bool,
+    env_choice,
+    env_fraction,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENVIRONMENT = env_choice("JICENG_ENV", default="development", choices=("development", "production"))
@@ -268,3 +276,6 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 SITE_TITLE = _("jiceng primary healthcare platform")
+
+# Master patient index (IT-1): pairs at or above this match probability merge without review.
+MPI_AUTO_MERGE_THRESHOLD = env_fraction("JICENG_MPI_AUTO_MERGE", default=0.99)

@@ -31,9 +31,8 @@ from institutions.models import (
     VillageServiceException,
 )
 from jiceng.generator.source import GenerationError
-from residents.models import (  # type: ignore[attr-defined]  # made by simple-history
+from residents.models import (
     FamilyHistory,
-    HistoricalResident,
     HistoryItem,
     Household,
     IncomingRecord,
@@ -67,7 +66,7 @@ GENERATED_MODELS: tuple[type[models.Model], ...] = (
     IncomingRecord,
     HistoryItem,
     FamilyHistory,
-    HistoricalResident,
+    Resident.history.model,
     Resident,
     Household,
     GuidanceVisit,
