@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -72,6 +72,58 @@ def header_aliases(label: str | Promise) -> set[str]:
         with translation.override(code):
             names.add(str(label).strip())
     return names
+
+
+_BRACKETED = re.compile(r"[（(]([^)）]+)[)）]")
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+def normal(text: str) -> str:
+    """A cell or header folded for comparison: trimmed, inner spaces single, case-folded."""
+    return re.sub(r"\s+", " ", text.strip()).casefold()
+
+
+def choice_spellings(
+    choices: Iterable[tuple[object, object]], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Every accepted spelling of each choice → its code: the code, the label in each language,
+    the bracketed Chinese term of a label (``staffing quota (编制)`` → ``编制``), and ``extra``."""
+    spellings: dict[str, str] = {}
+    for value, label in choices:
+        names = {str(value)}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                text = str(label)
+            names.add(text)
+            names.update(match.strip() for match in _BRACKETED.findall(text))
+        for name in names:
+            spellings.setdefault(normal(name), str(value))
+    for name, value in (extra or {}).items():
+        spellings.setdefault(normal(name), value)
+    return spellings
+
+
+def parse_date(text: str) -> date | None:
+    """A date as people type it in a sheet (2024-03-31, 2024/3/31, 20240331, 2024年3月31日,
+    a datetime's date), or None."""
+    text = text.strip()
+    if " " in text:  # "2020-01-01 00:00:00" from a spreadsheet's datetime
+        text = text.split(" ", 1)[0]
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
 
 
 def _text(value: object) -> str:

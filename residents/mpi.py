@@ -12,12 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
-from accounts.models import User
+from accounts import audit, scope
+from accounts.models import Role, User
 from jiceng.errors import DomainError
 from residents.models import IncomingRecord, MatchCandidate, Merge, Resident
 
@@ -29,6 +30,9 @@ FILLABLE = (
     "contact_phone", "allergies", "allergies_other", "disabilities", "kitchen_ventilation",
     "fuel", "water", "toilet", "livestock_pen",
 )  # fmt: skip
+REVIEWERS = frozenset({Role.COUNTY_HEALTH, Role.GROUP_MANAGER, Role.TOWNSHIP_STAFF})
+"""Who reviews possible duplicates, merges and imports rosters."""
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MOVED = {"match_candidates", "merges", "absorbed", "history"}
 
 
@@ -222,3 +226,82 @@ def propose(
         else:
             queued += 1
     return queued, merged
+
+
+@transaction.atomic
+def resolve_incoming(
+    candidate: MatchCandidate, *, same_person: bool, user: User, request: HttpRequest | None
+) -> Resident:
+    """A queued roster row: the same person as the candidate's resident (its values fill the
+    record's blanks) or a different person (a new record is made from it)."""
+    from residents.roster import household_for, resident_fields
+
+    if candidate.incoming_id is None:
+        raise DomainError(
+            "not_an_import", _("This pair is two records, not an imported row."), None
+        )
+    incoming = IncomingRecord.objects.select_for_update().get(pk=candidate.incoming_id)
+    if incoming.status != IncomingRecord.Status.PENDING:
+        raise DomainError("already_resolved", _("This row was already dealt with."), None)
+    values = resident_fields(incoming.data)
+    now = timezone.now()
+    if same_person:
+        resident = Resident.objects.select_for_update().get(pk=candidate.resident_id)
+        filled = [
+            name
+            for name, value in values.items()
+            if name in FILLABLE and _is_blank(getattr(resident, name)) and not _is_blank(value)
+        ]
+        for name in filled:
+            setattr(resident, name, values[name])
+        resident.save()
+        incoming.status = IncomingRecord.Status.MERGED
+        candidate.status = MatchCandidate.Status.MERGED
+        action, detail = "update", {"incoming": incoming.pk, "filled": filled}
+    else:
+        if (
+            values["citizen_id"]
+            and Resident.objects.filter(
+                citizen_id=values["citizen_id"], merged_into__isnull=True
+            ).exists()
+        ):
+            raise DomainError(
+                "citizen_id_in_use",
+                _("Another live record has this ID number; merge or correct it first."),
+                None,
+            )
+        resident = Resident(**values, household=household_for(incoming.data))
+        resident.save()
+        incoming.status = IncomingRecord.Status.CREATED
+        candidate.status = MatchCandidate.Status.DISTINCT
+        action, detail = "create", {"incoming": incoming.pk}
+    incoming.resident = resident
+    incoming.save(update_fields=["status", "resident"])
+    candidate.decided_by, candidate.decided_at = user, now
+    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    # The row's other candidates are settled by this decision too.
+    MatchCandidate.objects.filter(incoming=incoming, status=MatchCandidate.Status.PENDING).update(
+        status=MatchCandidate.Status.DISTINCT, decided_by=user, decided_at=now
+    )
+    audit.record(
+        user,
+        action,
+        RESIDENT,
+        resident.pk,
+        purpose="review duplicates",
+        request=request,
+        detail=detail,
+    )
+    return resident
+
+
+def pending_candidates(user: User) -> QuerySet[MatchCandidate]:
+    """Pending pairs whose records are both in scope (an incoming row: its resident is)."""
+    visible = scope.residents_in_scope(user)
+    return (
+        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING)
+        .filter(Exists(visible.filter(pk=OuterRef("resident_id"))))
+        .filter(Q(other__isnull=True) | Exists(visible.filter(pk=OuterRef("other_id"))))
+        .select_related("resident__village", "other__village", "incoming")
+        .order_by("-score", "pk")
+    )

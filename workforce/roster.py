@@ -8,25 +8,31 @@ Chinese and English (the labels of the export, the stored codes, and the Chinese
 labels' brackets), so an exported list can be edited and imported back.
 """
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Choices
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from institutions.models import Institution
-from jiceng.spreadsheets import ImportReport, Rejection, header_aliases, read_table
+from jiceng.spreadsheets import (
+    ImportReport,
+    Rejection,
+    choice_spellings,
+    header_aliases,
+    normal,
+    parse_date,
+    read_table,
+)
 from workforce import access
 from workforce.models import (
     Certificate,
@@ -37,14 +43,6 @@ from workforce.models import (
 )
 
 PURPOSE = "staff roster import"
-_BRACKETED = re.compile(r"[（(]([^)）]+)[)）]")
-_DATE_FORMATS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
 _TRUE = frozenset({"是", "有", "已参保", "yes", "y", "true", "1", "✓"})
 _FALSE = frozenset({"否", "无", "未参保", "no", "n", "false", "0", ""})
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -186,49 +184,18 @@ CHOICES: dict[str, type[Choices]] = {
 }
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip()).casefold()
-
-
 def choice_aliases(key: str) -> dict[str, str]:
-    """Every accepted spelling of each choice of ``key``: its code, its label in each language,
-    the bracketed Chinese term of the label, and the roster words in ``_EXTRA_CHOICES``."""
-    aliases: dict[str, str] = {}
-    for value, label in CHOICES[key].choices:
-        spellings = {str(value)}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                text = str(label)
-            spellings.add(text)
-            spellings.update(match.strip() for match in _BRACKETED.findall(text))
-        for spelling in spellings:
-            aliases.setdefault(_normal(spelling), str(value))
-    for spelling, value in _EXTRA_CHOICES.get(key, {}).items():
-        aliases.setdefault(_normal(spelling), value)
-    return aliases
+    """Every accepted spelling of each choice of ``key`` (see ``choice_spellings``), plus the
+    roster words in ``_EXTRA_CHOICES``."""
+    return choice_spellings(CHOICES[key].choices, _EXTRA_CHOICES.get(key))
 
 
 def column_for_header(header: str) -> Column | None:
-    wanted = _normal(header)
+    wanted = normal(header)
     for column in COLUMNS:
         names = header_aliases(column.label) | set(column.aliases)
-        if wanted in {_normal(name) for name in names}:
+        if wanted in {normal(name) for name in names}:
             return column
-    return None
-
-
-def parse_date(text: str) -> date | None:
-    text = text.strip()
-    if " " in text:  # "2020-01-01 00:00:00" from a spreadsheet's datetime
-        text = text.split(" ", 1)[0]
-    for pattern in _DATE_FORMATS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
     return None
 
 
@@ -282,7 +249,7 @@ class RowValidator:
 
     def _one(self, result: RowResult, key: str, text: str) -> None:
         if key in CHOICES:
-            value = self.aliases[key].get(_normal(text))
+            value = self.aliases[key].get(normal(text))
             if value is None:
                 result.reject(key, text, _("Not one of the accepted values."))
             else:
@@ -299,7 +266,7 @@ class RowValidator:
         elif key == "institution":
             self._institution(result, text)
         elif key == "liability_insured":
-            folded = _normal(text)
+            folded = normal(text)
             if folded in _TRUE:
                 result.values[key] = True
             elif folded in _FALSE:
