@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,21 +39,38 @@ def _county_of(user: User) -> Division | None:
 class VillageRow:
     village: Division
     resident_count: int
+    completeness: int | None = None
+    """Average record completeness (%) of the village's active residents (PH-1)."""
 
 
 def _village_rows(user: User) -> list[VillageRow]:
-    """Villages whose residents ``user`` may see, with how many residents each has."""
+    """Villages whose residents ``user`` may see, with how many residents each has and their
+    average record completeness (one aggregate query)."""
     villages = list(villages_in_scope(user))
     if not villages:
         return []
-    counts = dict(
+    rows = (
         scope.residents_in_scope(user)
         .order_by()
         .values("village_id")
-        .annotate(count=Count("id"))
-        .values_list("village_id", "count")
+        .annotate(
+            count=Count("id"),
+            completeness=Avg("completeness", filter=Q(record_status="active")),
+        )
     )
-    return [VillageRow(village, counts.get(village.pk, 0)) for village in villages]
+    by_village = {row["village_id"]: row for row in rows}
+    result = []
+    for village in villages:
+        row = by_village.get(village.pk)
+        average = None if row is None or row["completeness"] is None else row["completeness"]
+        result.append(
+            VillageRow(
+                village,
+                row["count"] if row is not None else 0,
+                None if average is None else round(average),
+            )
+        )
+    return result
 
 
 def _county_home(request: HttpRequest, user: User) -> HomeContext:

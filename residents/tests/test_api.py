@@ -53,7 +53,7 @@ def test_list_and_read_are_audited(county, village_doctor, as_user):
     client.get("/api/v1/residents/", {"q": "王"})
     client.get(f"/api/v1/residents/{county.resident_a.pk}")
     assert list(AuditEntry.objects.values_list("action", "object_id", "detail")) == [
-        ("search", "", {"query": "王", "village_id": None}),
+        ("search", "", {"query": "王", "village_id": None, "kind": "name"}),
         ("read", str(county.resident_a.pk), {}),
     ]
 

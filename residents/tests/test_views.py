@@ -51,7 +51,7 @@ def test_search_is_audited_with_the_query(county, village_doctor, as_user):
     as_user(village_doctor).get(LIST, {"q": "王"})
     entry = AuditEntry.objects.get()
     assert entry.action == "search"
-    assert entry.detail == {"query": "王", "village_id": None}
+    assert entry.detail == {"query": "王", "village_id": None, "kind": "name"}
 
 
 @pytest.mark.parametrize(
