@@ -6,6 +6,7 @@ user's scope is indistinguishable from one that does not exist: ``Http404``, nev
 Every read, list and search is written to the audit log before the data is handed back.
 """
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from divisions.models import Division
 from institutions.models import Institution
 from jiceng.dates import years_before
 from jiceng.errors import DomainError
-from residents.models import Resident
+from residents.models import RecordStatus, Resident
 
 RESIDENT = "residents.resident"
 
@@ -91,6 +92,12 @@ def residents_in_scope(user: User) -> QuerySet[Resident]:
     for low, high in ranges:
         condition |= Q(village__code__range=(low, high))
     return live.filter(condition)
+
+
+def on_work_lists(residents: QuerySet[Resident], on_date: date) -> QuerySet[Resident]:
+    """Those who belong on a work list on ``on_date``: a person who moved out or died leaves every
+    work list from the date recorded (PH-1)."""
+    return residents.filter(Q(record_status=RecordStatus.ACTIVE) | Q(status_date__gt=on_date))
 
 
 def list_residents(

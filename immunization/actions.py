@@ -340,11 +340,18 @@ def plan_campaign(
     """Emergency campaign (JC-32): children in scope born in the range who are due a dose of
     ``vaccine`` are booked, oldest first, into the clinic's free slots on ``dates`` in order."""
     children = (
-        scope.list_residents(
-            user,
-            request=request,
-            purpose="vaccination campaign",
-            detail={"vaccine": vaccine, "birth_from": str(birth_from), "birth_to": str(birth_to)},
+        scope.on_work_lists(
+            scope.list_residents(
+                user,
+                request=request,
+                purpose="vaccination campaign",
+                detail={
+                    "vaccine": vaccine,
+                    "birth_from": str(birth_from),
+                    "birth_to": str(birth_to),
+                },
+            ),
+            min(dates, default=birth_to),
         )
         .filter(birth_date__range=(birth_from, birth_to))
         .order_by("birth_date", "id")

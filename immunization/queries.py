@@ -73,8 +73,14 @@ def reminder_list(
     the histories loaded in one query: fine for a village or a township.
     """
     children = (
-        scope.list_residents(
-            user, request=request, purpose="vaccination reminders", detail={"date": str(on_date)}
+        scope.on_work_lists(
+            scope.list_residents(
+                user,
+                request=request,
+                purpose="vaccination reminders",
+                detail={"date": str(on_date)},
+            ),
+            on_date,
         )
         .filter(birth_date__gt=years_before(on_date, 18), birth_date__lte=on_date)
         .select_related("village")

@@ -20,6 +20,7 @@ from institutions.api import router as institutions_router
 from jiceng.decisions_api import router as decisions_router
 from jiceng.errors import DomainError
 from residents.api import router as residents_router
+from residents.mpi_api import router as mpi_router
 from supervision.api import router as supervision_router
 from workforce.api import router as workforce_router
 
@@ -94,6 +95,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/divisions", divisions_router)
 api.add_router("/institutions", institutions_router)
 api.add_router("/residents", residents_router)
+api.add_router("/mpi", mpi_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/immunization", immunization_router)
 api.add_router("/supervision", supervision_router)

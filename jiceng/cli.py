@@ -120,6 +120,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("table", "json"), default="table")
     check.add_argument("--as-of", help="judge as on this day (YYYY-MM-DD)")
 
+    residents = commands.add_parser("residents", help="resident records")
+    residents_commands = residents.add_subparsers(dest="residents_command", required=True)
+    dedupe = residents_commands.add_parser(
+        "dedupe", help="write likely duplicate pairs of a roster file (or against the database)"
+    )
+    dedupe.add_argument("--input", required=True, help="roster file, .csv or .xlsx")
+    dedupe.add_argument("--output", required=True, help="CSV file for the candidate pairs")
+    dedupe.add_argument(
+        "--against-database", action="store_true", help="link against the live residents"
+    )
+    dedupe.add_argument("--threshold", type=float, default=0.5, help="lowest probability written")
+    scan = residents_commands.add_parser(
+        "scan", help="queue likely duplicates among live residents for review"
+    )
+    scan.add_argument("--threshold", type=float, default=0.5)
+    import_ = residents_commands.add_parser("import", help="import a resident roster as a user")
+    import_.add_argument("file")
+    import_.add_argument("--user", required=True)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
@@ -152,6 +171,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.as_of:
             options["as_of"] = date.fromisoformat(args.as_of)
         call_command("compliance", **options)
+    elif args.command == "residents" and args.residents_command == "dedupe":
+        call_command(
+            "dedupe_residents",
+            input=args.input,
+            output=args.output,
+            against_database=args.against_database,
+            threshold=args.threshold,
+        )
+    elif args.command == "residents" and args.residents_command == "scan":
+        call_command("scan_duplicates", threshold=args.threshold)
+    elif args.command == "residents":
+        call_command("import_residents", args.file, user=args.user)
     elif args.command == "manage":
         execute_from_command_line(["jiceng manage", *args.arguments])
     return 0

@@ -37,6 +37,7 @@ API_DOCS = NavEntry("api_docs", _("API docs"), path="/api/docs")
 VACCINATION = NavEntry("vaccination", _("Vaccination clinics"), url_name="immunization:clinics")
 REMINDERS = NavEntry("reminders", _("Reminder list"), url_name="immunization:reminders")
 STAFF = NavEntry("staff", _("Staff"), url_name="workforce:list")
+DUPLICATES = NavEntry("duplicates", _("Possible duplicates"), url_name="mpi:queue")
 SUPERVISION = NavEntry("supervision", _("Supervision"), url_name="supervision:dashboard")
 CHILD_VACCINATIONS = NavEntry(
     "child_vaccinations", _("My children's vaccinations"), url_name="immunization:family"
@@ -46,9 +47,9 @@ _STAFF_WITH_RESIDENTS = (HOME, RESIDENTS, DIVISIONS, INSTITUTIONS, API_DOCS)
 
 NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     Role.SYSADMIN: (HOME, DIVISIONS, INSTITUTIONS, SUPERVISION, ADMIN, API_DOCS),
-    Role.COUNTY_HEALTH: (*_STAFF_WITH_RESIDENTS, VACCINATION, STAFF, SUPERVISION),
-    Role.GROUP_MANAGER: (*_STAFF_WITH_RESIDENTS, STAFF, SUPERVISION),
-    Role.TOWNSHIP_STAFF: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS, STAFF),
+    Role.COUNTY_HEALTH: (*_STAFF_WITH_RESIDENTS, DUPLICATES, VACCINATION, STAFF, SUPERVISION),
+    Role.GROUP_MANAGER: (*_STAFF_WITH_RESIDENTS, DUPLICATES, STAFF, SUPERVISION),
+    Role.TOWNSHIP_STAFF: (*_STAFF_WITH_RESIDENTS, DUPLICATES, VACCINATION, REMINDERS, STAFF),
     Role.VILLAGE_DOCTOR: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS),
     Role.CDC: (*_STAFF_WITH_RESIDENTS, VACCINATION, SUPERVISION),
     Role.INSURANCE: (*_STAFF_WITH_RESIDENTS, SUPERVISION),

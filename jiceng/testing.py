@@ -166,3 +166,20 @@ class County:
         )
         self.resident_b = ResidentFactory(village=self.village_b, name="李建国", sex="male")
         self.resident_c = ResidentFactory(village=self.village_c, name="张伟", sex="male")
+
+
+def signed_in_client(user: User) -> Any:
+    """A test client signed in as ``user`` without the password form and, for two-factor roles,
+    with a verified second factor."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if user.needs_two_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

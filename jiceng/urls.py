@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("residents/duplicates/", include("residents.mpi_urls")),
     path("residents/", include("residents.urls")),
     path("divisions/", include("divisions.urls")),
     path("institutions/", include("institutions.urls")),

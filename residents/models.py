@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -120,7 +121,7 @@ class LivestockPen(models.TextChoices):
 
 
 class RecordStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("record status", "active")
     MOVED_OUT = "moved_out", _("moved out")
     DECEASED = "deceased", _("deceased")
 
@@ -171,6 +172,13 @@ class Resident(models.Model):
         _("pinyin initials"), max_length=20, blank=True, db_index=True, editable=False
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_last4 = models.GeneratedField(
+        expression=Right("phone", 4),
+        output_field=models.CharField(max_length=4),
+        db_persist=True,
+        db_index=True,
+        verbose_name=_("last four digits of the phone"),
+    )
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -253,6 +261,7 @@ class Resident(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # a partial index below: nearly every row is NULL
         related_name="absorbed",
         help_text=_("Set when this record was found to be a duplicate; undone by unmerging."),
     )
@@ -265,7 +274,13 @@ class Resident(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["name_pinyin", "name_initials", "completeness", "updated_at"],
+        excluded_fields=[
+            "name_pinyin",
+            "name_initials",
+            "phone_last4",
+            "completeness",
+            "updated_at",
+        ],
         verbose_name=_("resident record version"),
     )
 
@@ -278,6 +293,11 @@ class Resident(models.Model):
             models.Index(fields=["phone"]),
             models.Index(fields=["citizen_id"]),
             models.Index(fields=["birth_date"]),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="resident_merged_into_idx",
+            ),
         ]
         constraints = [
             # One live record per ID number: a second one is a duplicate for the review queue.
@@ -295,7 +315,9 @@ class Resident(models.Model):
         """Keeps the pinyin search keys and the completeness score in step with the record."""
         self.name_pinyin, self.name_initials = name_pinyin(self.name)
         values = {
-            field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if not field.generated
         }
         self.completeness = completeness(values, today=timezone.localdate())
         update_fields = kwargs.get("update_fields")

@@ -38,7 +38,11 @@ _NOT_MOVED = {"match_candidates", "merges", "absorbed", "history"}
 
 def _values(resident: Resident) -> dict[str, Any]:
     """Every column of the record as JSON keeps it (dates as ISO text, restored by the field)."""
-    values = {f.attname: getattr(resident, f.attname) for f in Resident._meta.concrete_fields}
+    values = {
+        f.attname: getattr(resident, f.attname)
+        for f in Resident._meta.concrete_fields
+        if not f.generated
+    }
     restored: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
     return restored
 
@@ -221,8 +225,12 @@ def propose(
         if not created:
             continue
         if probability >= threshold:
-            merge(first, second, user=user, request=None, candidate=candidate, automatic=True)
-            merged += 1
+            try:
+                merge(first, second, user=user, request=None, candidate=candidate, automatic=True)
+            except DomainError:
+                queued += 1  # already merged elsewhere in this run, or a conflict: a person decides
+            else:
+                merged += 1
         else:
             queued += 1
     return queued, merged

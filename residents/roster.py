@@ -69,24 +69,41 @@ class Column:
     required: bool = False
 
 
-def _column(key: str, label: str, *aliases: str, required: bool = False) -> Column:
-    return Column(key, pgettext_lazy("roster column", label), aliases, required)
-
-
 COLUMNS = (
-    _column("name", "Name", "姓名", required=True),
-    _column("sex", "Sex", "性别", required=True),
-    _column("birth_date", "Birth date", "出生日期", "出生年月日"),
-    _column("citizen_id", "Citizen ID number", "身份证号", "身份证号码", "公民身份号码"),
-    _column("phone", "Phone", "电话", "联系电话", "手机", "手机号"),
-    _column(
-        "village_code", "Village code", "村（居）代码", "村居代码", "行政区划代码", required=True
+    Column("name", pgettext_lazy("roster column", "Name"), ("姓名",), required=True),
+    Column("sex", pgettext_lazy("roster column", "Sex"), ("性别",), required=True),
+    Column("birth_date", pgettext_lazy("roster column", "Birth date"), ("出生日期", "出生年月日")),
+    Column(
+        "citizen_id",
+        pgettext_lazy("roster column", "Citizen ID number"),
+        ("身份证号", "身份证号码", "公民身份号码"),
     ),
-    _column("household_number", "Household number", "户号", "户编号"),
-    _column("relation", "Relation to head of household", "与户主关系"),
-    _column("residence_status", "Residence status", "常住类型", "居住状态"),
-    _column("insurance_type", "Medical insurance", "医保类型", "医疗保险类型"),
-    _column("source", "Source", "来源"),
+    Column(
+        "phone", pgettext_lazy("roster column", "Phone"), ("电话", "联系电话", "手机", "手机号")
+    ),
+    Column(
+        "village_code",
+        pgettext_lazy("roster column", "Village code"),
+        ("村（居）代码", "村居代码", "行政区划代码"),
+        required=True,
+    ),
+    Column(
+        "household_number", pgettext_lazy("roster column", "Household number"), ("户号", "户编号")
+    ),
+    Column(
+        "relation", pgettext_lazy("roster column", "Relation to head of household"), ("与户主关系",)
+    ),
+    Column(
+        "residence_status",
+        pgettext_lazy("roster column", "Residence status"),
+        ("常住类型", "居住状态"),
+    ),
+    Column(
+        "insurance_type",
+        pgettext_lazy("roster column", "Medical insurance"),
+        ("医保类型", "医疗保险类型"),
+    ),
+    Column("source", pgettext_lazy("roster column", "Source"), ("来源",)),
 )
 
 

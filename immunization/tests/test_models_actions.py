@@ -213,3 +213,22 @@ def test_a_booked_session_is_not_offered_again(county, township_doctor, clinic):
     actions.book_slot(township_doctor, baby, booked, ["HepB-1"])
     offered = offerable_slots(township_doctor, baby, clinic, in_days(0), in_days(30))
     assert [offer.slot.pk for offer in offered] == [other_day.pk]
+
+
+def test_a_child_who_moved_out_or_died_leaves_the_reminder_list_from_that_date(
+    county, township_doctor
+):
+    today = timezone.localdate()
+    stays = make_infant(county, name="在册")
+    moved = make_infant(county, name="迁出")
+    moved.record_status = "moved_out"
+    moved.status_date = today - timedelta(days=3)
+    moved.save()
+    leaving = make_infant(county, name="下月迁出")
+    leaving.record_status = "moved_out"
+    leaving.status_date = today + timedelta(days=30)
+    leaving.save()
+    on_list = {r.resident.pk for r in reminder_list(township_doctor, today)}
+    assert stays.pk in on_list
+    assert moved.pk not in on_list
+    assert leaving.pk in on_list  # still here until the date recorded

@@ -32,6 +32,7 @@ from jiceng.generator.storage import (
 )
 from jiceng.generator.vaccination import create_vaccination_clinics, create_vaccination_histories
 from residents.models import Household, Resident
+from residents.rules import address_code_known
 from workforce.models import Staff
 
 DEFAULT_COUNTY = "140581"  # 高平市
@@ -182,7 +183,9 @@ class _PeopleWriter:
 def _write_people(layout: Layout, seed: int, as_of: date, *, progress: bool) -> tuple[int, int]:
     """Households and residents, one transaction per township. Returns (households, residents)."""
     county_code = layout.county.code[:6]
-    others = [code for code in county_codes() if code != county_code]
+    # Only codes of GB/T 2260 are printed on IDs: the shipped data also lists functional zones
+    # (140971 and the like), whose people hold IDs of the county they belong to.
+    others = [c for c in county_codes() if c != county_code and address_code_known(c)]
     same_province = tuple(code for code in others if code[:2] == county_code[:2])
     citizen_ids = CitizenIds(county_code, same_province or tuple(others))
     births = Births(as_of)
@@ -233,6 +236,8 @@ def generate_county(
         reset_sequences()
         create_vaccination_clinics(as_of)
         create_vaccination_histories(seed, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, so searches use the right index at once
     logins = create_demo_users(as_of) if with_demo_users else []
 
     rows = layout.all_rows()

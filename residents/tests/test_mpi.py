@@ -149,3 +149,32 @@ def test_propose_queues_pairs_and_merges_only_above_the_threshold(county, settin
     assert MatchCandidate.objects.get(other=c).status == MatchCandidate.Status.PENDING
     # proposing the same pairs again adds nothing
     assert mpi.propose([(a, c, 0.8, {})]) == (0, 0)
+
+
+def test_scan_queues_likely_duplicates_among_live_residents(county, settings, capsys):
+    from django.core.management import call_command
+
+    settings.MPI_AUTO_MERGE_THRESHOLD = 1.0  # nothing merges on its own here
+    for n in range(30):
+        ResidentFactory.create(
+            village=county.village_b, name=f"测试{n}", birth_date=date(1950 + n, 1, 2)
+        )
+    kept = ResidentFactory.create(
+        village=county.village_a,
+        name="王晓明",
+        sex="male",
+        birth_date=date(1980, 2, 2),
+        phone="13712345678",
+    )
+    twin = ResidentFactory.create(
+        village=county.village_a,
+        name="王小明",
+        sex="male",
+        birth_date=date(1980, 2, 2),
+        phone="13712345678",
+    )
+    call_command("scan_duplicates")
+    pair = MatchCandidate.objects.get()
+    assert {pair.resident_id, pair.other_id} == {kept.pk, twin.pk}
+    assert pair.status == MatchCandidate.Status.PENDING
+    assert "1 queued for review, 0 merged automatically" in capsys.readouterr().out

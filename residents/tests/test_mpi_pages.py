@@ -7,25 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.api_auth import issue_token
 from accounts.models import AuditEntry
-from jiceng.testing import ResidentFactory
+from jiceng.testing import ResidentFactory, signed_in_client
 from residents import mpi
 from residents.models import MatchCandidate, Merge, Resident
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.needs_two_factor:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 @pytest.fixture
@@ -44,16 +31,21 @@ def pair(county):
 
 def test_queue_lists_pairs_in_scope_and_hides_them_from_others(pair, township_doctor, outsider):
     _first, _second, candidate = pair
-    page = signed_in(township_doctor).get(reverse("mpi:queue")).content.decode()
+    page = signed_in_client(township_doctor).get(reverse("mpi:queue")).content.decode()
     assert reverse("mpi:candidate", args=[candidate.pk]) in page
     assert "0.930" in page
-    assert signed_in(outsider).get(reverse("mpi:queue")).status_code == 404  # a village doctor
-    assert signed_in(outsider).get(reverse("mpi:candidate", args=[candidate.pk])).status_code == 404
+    assert (
+        signed_in_client(outsider).get(reverse("mpi:queue")).status_code == 404
+    )  # a village doctor
+    assert (
+        signed_in_client(outsider).get(reverse("mpi:candidate", args=[candidate.pk])).status_code
+        == 404
+    )
 
 
 def test_candidate_page_compares_field_by_field_with_masked_numbers(pair, township_doctor):
     first, second, candidate = pair
-    page = signed_in(township_doctor).get(reverse("mpi:candidate", args=[candidate.pk]))
+    page = signed_in_client(township_doctor).get(reverse("mpi:candidate", args=[candidate.pk]))
     body = page.content.decode()
     assert "赵春梅" in body
     assert "赵春美" in body
@@ -65,7 +57,7 @@ def test_candidate_page_compares_field_by_field_with_masked_numbers(pair, townsh
 
 def test_keeping_one_record_merges_and_the_merge_can_be_undone(pair, township_doctor):
     first, second, candidate = pair
-    client = signed_in(township_doctor)
+    client = signed_in_client(township_doctor)
     response = client.post(reverse("mpi:decide", args=[candidate.pk]), {"decision": "keep_left"})
     assert response.status_code == 302
     second.refresh_from_db()
@@ -82,7 +74,7 @@ def test_keeping_one_record_merges_and_the_merge_can_be_undone(pair, township_do
 
 def test_different_people_leave_the_queue(pair, township_doctor):
     _first, _second, candidate = pair
-    signed_in(township_doctor).post(
+    signed_in_client(township_doctor).post(
         reverse("mpi:decide", args=[candidate.pk]), {"decision": "distinct"}
     )
     candidate.refresh_from_db()
@@ -92,7 +84,7 @@ def test_different_people_leave_the_queue(pair, township_doctor):
 
 def test_an_unknown_decision_is_refused_on_the_page(pair, township_doctor):
     _first, _second, candidate = pair
-    response = signed_in(township_doctor).post(
+    response = signed_in_client(township_doctor).post(
         reverse("mpi:decide", args=[candidate.pk]), {"decision": "maybe"}
     )
     assert response.status_code == 400
@@ -109,7 +101,7 @@ def test_import_page_creates_queues_and_reports(county, township_doctor):
         f"新人,男,1999-09-09,,,{county.village_a.code}\n"
         ",男,,,,\n"
     ).encode()
-    client = signed_in(township_doctor)
+    client = signed_in_client(township_doctor)
     response = client.post(
         reverse("mpi:import"), {"file": SimpleUploadedFile("roster.csv", csv, "text/csv")}
     )

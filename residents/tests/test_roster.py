@@ -39,7 +39,7 @@ def test_good_rows_are_created_and_bad_rows_reported_with_row_column_and_reason(
         f"吴丽,女,1987/02/03,,13800002222,{village},H001,配偶",
         f",女,1990-01-01,,,{village},,",
         f"郑强,不详,1990-01-01,,,{village},,",
-        f"钱多,男,1990-13-01,,1380000,{village},,",
+        f"钱多,男,1990-13-01,,138000,{village},,",
         f"孙外,男,1990-01-01,,,{county.village_c.code},,",
     )
     assert (report.created, report.unchanged, report.queued) == (2, 0, 0)

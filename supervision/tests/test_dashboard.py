@@ -8,25 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.api_auth import issue_token
 from accounts.models import AuditEntry, Role
 from institutions.models import Capabilities, Institution
-from jiceng.testing import StaffFactory, make_user
+from jiceng.testing import StaffFactory, make_user, signed_in_client
 from workforce.models import Staff
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.needs_two_factor:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 @pytest.fixture
@@ -51,7 +38,7 @@ def gaps(county):
 
 
 def test_county_officer_sees_every_rule_of_the_county_pack(gaps, county_officer):
-    response = signed_in(county_officer).get(reverse("supervision:dashboard"))
+    response = signed_in_client(county_officer).get(reverse("supervision:dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "cn/shanxi/jincheng" in page
@@ -62,14 +49,14 @@ def test_county_officer_sees_every_rule_of_the_county_pack(gaps, county_officer)
 
 
 def test_filter_by_status_keeps_only_that_status(gaps, county_officer):
-    client = signed_in(county_officer)
+    client = signed_in_client(county_officer)
     page = client.get(reverse("supervision:dashboard"), {"status": "pass"}).content.decode()
     assert reverse("supervision:rule", args=["ORG-5"]) in page  # one THC per township
     assert reverse("supervision:rule", args=["ORG-9"]) not in page  # fails
 
 
 def test_chart_is_an_svg_loading_nothing_from_elsewhere(gaps, county_officer):
-    response = signed_in(county_officer).get(reverse("supervision:chart"))
+    response = signed_in_client(county_officer).get(reverse("supervision:chart"))
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith(("<?xml", "<svg"))
@@ -78,7 +65,7 @@ def test_chart_is_an_svg_loading_nothing_from_elsewhere(gaps, county_officer):
 
 
 def test_drill_down_names_the_failing_institution_and_links_it(gaps, county_officer):
-    response = signed_in(county_officer).get(reverse("supervision:rule", args=["ORG-9"]))
+    response = signed_in_client(county_officer).get(reverse("supervision:rule", args=["ORG-9"]))
     page = response.content.decode()
     assert gaps.thc2.name in page
     assert reverse("institutions:detail", args=[gaps.thc2.pk]) in page
@@ -87,7 +74,7 @@ def test_drill_down_names_the_failing_institution_and_links_it(gaps, county_offi
 
 
 def test_drill_down_naming_staff_is_audited(gaps, county_officer):
-    signed_in(county_officer).get(reverse("supervision:rule", args=["HR-4"]))
+    signed_in_client(county_officer).get(reverse("supervision:rule", args=["HR-4"]))
     entry = AuditEntry.objects.filter(object_type="workforce.staff").latest("pk")
     assert entry.user_id_value == county_officer.pk
     assert entry.action == "list"
@@ -97,14 +84,14 @@ def test_drill_down_naming_staff_is_audited(gaps, county_officer):
 @pytest.mark.parametrize("role", [Role.VILLAGE_DOCTOR, Role.TOWNSHIP_STAFF, Role.RESIDENT])
 def test_other_roles_get_404(gaps, role):
     user = make_user(f"u_{role}", role, institution=gaps.thc1)
-    client = signed_in(user)
+    client = signed_in_client(user)
     assert client.get(reverse("supervision:dashboard")).status_code == 404
     assert client.get(reverse("supervision:rule", args=["ORG-9"])).status_code == 404
     assert client.get(reverse("supervision:chart")).status_code == 404
 
 
 def test_unknown_rule_is_404(gaps, county_officer):
-    response = signed_in(county_officer).get(reverse("supervision:rule", args=["ORG-99"]))
+    response = signed_in_client(county_officer).get(reverse("supervision:rule", args=["ORG-99"]))
     assert response.status_code == 404
 
 
@@ -113,13 +100,13 @@ def test_unknown_rule_is_404(gaps, county_officer):
     [("JC-6", "第六条"), ("SXI-24", "800"), ("SXM-3", "村卫生室"), ("WD-8", "200元")],
 )
 def test_each_citation_opens_the_articles_text(county_officer, citation, expected):
-    response = signed_in(county_officer).get(reverse("supervision:article", args=[citation]))
+    response = signed_in_client(county_officer).get(reverse("supervision:article", args=[citation]))
     assert response.status_code == 200
     assert expected in response.content.decode()
 
 
 def test_unknown_article_is_404(county_officer):
-    client = signed_in(county_officer)
+    client = signed_in_client(county_officer)
     assert client.get(reverse("supervision:article", args=["JC-99"])).status_code == 404
     assert client.get(reverse("supervision:article", args=["XX-1"])).status_code == 404
 
@@ -215,7 +202,7 @@ def test_dashboard_exports_every_failing_entity_to_excel(gaps, county_officer):
 
     from openpyxl import load_workbook
 
-    response = signed_in(county_officer).get(
+    response = signed_in_client(county_officer).get(
         reverse("supervision:dashboard"), {"status": "fail", "format": "xlsx"}
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import AuditEntry
-from jiceng.spreadsheets import xlsx_bytes
+from jiceng.spreadsheets import parse_date, xlsx_bytes
 from workforce import roster
 from workforce.models import Certificate, Staff
 
@@ -232,4 +232,4 @@ def test_command(county, tmp_path, capsys):
     ["2024-03-31", "2024/3/31", "2024.03.31", "20240331", "2024年3月31日", "2024-03-31 00:00:00"],
 )
 def test_dates(text):
-    assert str(roster.parse_date(text)) == "2024-03-31"
+    assert str(parse_date(text)) == "2024-03-31"
