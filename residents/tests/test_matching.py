@@ -303,4 +303,12 @@ def test_command_links_against_live_residents(tmp_path, county, capsys):
         ("r1", f"resident:{resident.pk}"),
         ("r2", f"resident:{resident.pk}"),
     }
-    assert "Notice: reading the live residents" in capsys.readouterr().err
+    assert "recorded in the audit log" in capsys.readouterr().err
+    from accounts.models import AuditEntry
+
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.action, entry.object_type, entry.user_id_value) == (
+        "export",
+        "residents.resident",
+        None,
+    )

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from accounts import audit
 from jiceng.spreadsheets import SpreadsheetError, read_table
 from residents.matching import DEFAULT_THRESHOLD, FIELDS, Match, Matcher, MatchRecord
 from residents.matching import record_from_mapping as to_record
@@ -117,10 +118,17 @@ class Command(BaseCommand):
     def _residents(self) -> list[MatchRecord]:
         from residents.models import Resident
 
-        # Every village's residents are read: no user and no scope in a command, and the audit
-        # log needs a user, so nothing is written there; say so instead.
+        # Every village's residents are read, by whoever runs the command on the server: the
+        # read is recorded in the audit log as the command's, before any data is returned.
+        audit.record(
+            None,
+            "export",
+            "residents.resident",
+            purpose="roster de-duplication against the database",
+            detail={"via": "jiceng residents dedupe --against-database"},
+        )
         self.stderr.write(
-            "Notice: reading the live residents of every village (not recorded in the audit log)."
+            "Reading the live residents of every village (recorded in the audit log)."
         )
         rows = Resident.objects.filter(merged_into__isnull=True).values_list(
             "pk", "name", "sex", "birth_date", "citizen_id", "phone", "village__code"

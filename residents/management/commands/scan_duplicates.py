@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from accounts import audit
 from residents import matching, mpi
 from residents.models import Resident
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        audit.record(
+            None,
+            "list",
+            "residents.resident",
+            purpose="duplicate scan",
+            detail={"via": "jiceng residents scan"},
+        )
         live = Resident.objects.filter(merged_into__isnull=True).select_related("village")
         rows = live.values_list(
             "pk", "name", "sex", "birth_date", "citizen_id", "id_status", "phone", "village__code"
