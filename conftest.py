@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role, User
-from jiceng.testing import County, make_user
+from jiceng.testing import County, make_user, signed_in_client
 
 
 @pytest.fixture
@@ -42,3 +42,9 @@ def outsider(county: County) -> User:
 def resident_user(county: County) -> User:
     """The head of household in village A, signed in as a resident."""
     return make_user("jumin_a", Role.RESIDENT, resident=county.resident_a)
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign ``client`` in as a user (past the second factor where the role needs it)."""
+    return lambda user: signed_in_client(user, client)

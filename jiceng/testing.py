@@ -168,14 +168,14 @@ class County:
         self.resident_c = ResidentFactory(village=self.village_c, name="张伟", sex="male")
 
 
-def signed_in_client(user: User) -> Any:
-    """A test client signed in as ``user`` without the password form and, for two-factor roles,
-    with a verified second factor."""
+def signed_in_client(user: User, client: Any = None) -> Any:
+    """A test client (``client``, or a new one) signed in as ``user`` without the password form
+    and, for two-factor roles, with a verified second factor."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client = Client()
+    client = client or Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     if user.needs_two_factor:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)

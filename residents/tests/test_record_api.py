@@ -6,19 +6,14 @@ from django.test import Client
 
 from accounts.api_auth import issue_token
 from accounts.models import AuditEntry, Role
-from jiceng.testing import make_user
+from jiceng.testing import make_user, signed_in_client
 from residents.models import HistoryItem
 from residents.rules import make_citizen_id
 
 
 @pytest.fixture
 def as_user():
-    def client_for(user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return client_for
+    return signed_in_client
 
 
 def detail(resident):

@@ -13,17 +13,6 @@ from jiceng.testing import ResidentFactory, make_user
 from residents.models import FamilyHistory, HistoryItem, IdStatus, RecordStatus
 from residents.rules import make_citizen_id
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def as_user(client):
-    def sign_in(user):
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return sign_in
-
 
 def url(name, resident, *args):
     return reverse(f"residents:{name}", args=[resident.pk, *args])
@@ -63,13 +52,13 @@ def record_data(resident, **changes):
     return data
 
 
-def test_record_shows_every_section_and_the_missing_items(county, village_doctor, as_user):
+def test_record_shows_every_section_and_the_missing_items(county, village_doctor, sign_in):
     resident = county.resident_a
     HistoryItem.objects.create(
         resident=resident, kind="disease", icd10="I10", name="高血压", date=date(2015, 6, 1)
     )
     FamilyHistory.objects.create(resident=resident, relative="father", condition="糖尿病")
-    response = as_user(village_doctor).get(url("detail", resident))
+    response = sign_in(village_doctor).get(url("detail", resident))
     body = response.content.decode()
     assert response.status_code == 200
     for heading in ("封面", "身份", "联系方式", "户", "个人基本信息", "生活环境", "档案状态"):
@@ -89,17 +78,17 @@ def test_record_shows_every_section_and_the_missing_items(county, village_doctor
     assert url("changes", resident) in body
 
 
-def test_flagged_id_shows_its_problems(county, village_doctor, as_user):
+def test_flagged_id_shows_its_problems(county, village_doctor, sign_in):
     resident = county.resident_a
     resident.id_status = IdStatus.FLAGGED
     resident.id_problems = ["check character is 1, expected 7"]
     resident.save()
-    body = as_user(village_doctor).get(url("detail", resident)).content.decode()
+    body = sign_in(village_doctor).get(url("detail", resident)).content.decode()
     assert "check character is 1, expected 7" in body
 
 
 @pytest.mark.parametrize("persona", ["village_doctor", "township_doctor"])
-def test_editors_save_and_completeness_and_pinyin_are_recomputed(county, persona, request, as_user):
+def test_editors_save_and_completeness_and_pinyin_are_recomputed(county, persona, request, sign_in):
     user = request.getfixturevalue(persona)
     resident = county.resident_a
     before = resident.completeness
@@ -121,7 +110,7 @@ def test_editors_save_and_completeness_and_pinyin_are_recomputed(county, persona
         toilet="sanitary",
         livestock_pen="none",
     )
-    response = as_user(user).post(url("edit", resident), data)
+    response = sign_in(user).post(url("edit", resident), data)
     assert response.status_code == 302, response.context["form"].errors
     resident.refresh_from_db()
     assert resident.name == "王秀瑛"
@@ -133,16 +122,16 @@ def test_editors_save_and_completeness_and_pinyin_are_recomputed(county, persona
     assert entry.username == user.username
     assert "name" in entry.detail["fields"]
     assert "blood_group" in entry.detail["fields"]
-    detail = as_user(user).get(url("detail", resident)).content.decode()
+    detail = sign_in(user).get(url("detail", resident)).content.decode()
     assert "100%" in detail
 
 
-def test_county_health_may_edit(county, county_officer, as_user, settings):
+def test_county_health_may_edit(county, county_officer, sign_in, settings):
     settings.DEMO_MODE = True
     county_officer.is_demo = True
     county_officer.save()
     resident = county.resident_c
-    response = as_user(county_officer).post(
+    response = sign_in(county_officer).post(
         url("edit", resident), record_data(resident, ethnicity="回族")
     )
     assert response.status_code == 302
@@ -150,9 +139,9 @@ def test_county_health_may_edit(county, county_officer, as_user, settings):
     assert resident.ethnicity == "回族"
 
 
-def test_unchanged_form_writes_no_update(county, village_doctor, as_user):
+def test_unchanged_form_writes_no_update(county, village_doctor, sign_in):
     resident = county.resident_a
-    response = as_user(village_doctor).post(url("edit", resident), record_data(resident))
+    response = sign_in(village_doctor).post(url("edit", resident), record_data(resident))
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action="update").exists()
 
@@ -163,8 +152,8 @@ def errors_for(client, resident, **changes):
     return response.context["form"].errors
 
 
-def test_status_date_is_required_for_moved_out_and_deceased(county, village_doctor, as_user):
-    client = as_user(village_doctor)
+def test_status_date_is_required_for_moved_out_and_deceased(county, village_doctor, sign_in):
+    client = sign_in(village_doctor)
     resident = county.resident_a
     for status in (RecordStatus.MOVED_OUT, RecordStatus.DECEASED):
         errors = errors_for(client, resident, record_status=status)
@@ -176,8 +165,8 @@ def test_status_date_is_required_for_moved_out_and_deceased(county, village_doct
     assert errors["status_date"] == ["日期早于出生日期。"]
 
 
-def test_moved_out_with_a_date_leaves_the_list(county, village_doctor, as_user):
-    client = as_user(village_doctor)
+def test_moved_out_with_a_date_leaves_the_list(county, village_doctor, sign_in):
+    client = sign_in(village_doctor)
     resident = county.resident_a
     data = record_data(resident, record_status="moved_out", status_date="2025-01-31")
     assert client.post(url("edit", resident), data).status_code == 302
@@ -187,23 +176,23 @@ def test_moved_out_with_a_date_leaves_the_list(county, village_doctor, as_user):
 
 @pytest.mark.parametrize("field", ["phone", "contact_phone"])
 @pytest.mark.parametrize("value", ["12345", "2380000111", "1380000111x"])
-def test_phone_format(county, village_doctor, as_user, field, value):
-    errors = errors_for(as_user(village_doctor), county.resident_a, **{field: value})
+def test_phone_format(county, village_doctor, sign_in, field, value):
+    errors = errors_for(sign_in(village_doctor), county.resident_a, **{field: value})
     assert errors[field] == ["请填写 11 位手机号（13…–19…）或带区号的固定电话。"]
 
 
-def test_landline_with_area_code_is_accepted(county, village_doctor, as_user):
+def test_landline_with_area_code_is_accepted(county, village_doctor, sign_in):
     resident = county.resident_a
-    response = as_user(village_doctor).post(
+    response = sign_in(village_doctor).post(
         url("edit", resident), record_data(resident, contact_phone="0356-5221234")
     )
     assert response.status_code == 302
 
 
-def test_fifteen_digit_id_is_upgraded(county, village_doctor, as_user):
+def test_fifteen_digit_id_is_upgraded(county, village_doctor, sign_in):
     resident = county.resident_a
     id18 = make_citizen_id("140581", resident.birth_date, 88)
-    response = as_user(village_doctor).post(
+    response = sign_in(village_doctor).post(
         url("edit", resident), record_data(resident, citizen_id=id18[:6] + id18[8:17])
     )
     assert response.status_code == 302
@@ -212,11 +201,11 @@ def test_fifteen_digit_id_is_upgraded(county, village_doctor, as_user):
     assert resident.id_status == IdStatus.UPGRADED
 
 
-def test_id_disagreeing_with_the_person_is_refused_with_the_reason(county, village_doctor, as_user):
+def test_id_disagreeing_with_the_person_is_refused_with_the_reason(county, village_doctor, sign_in):
     resident = county.resident_a  # born 1960-03-14, female
     other_birth = make_citizen_id("140581", date(1961, 3, 14), 88)
     male = make_citizen_id("140581", resident.birth_date, 87)
-    client = as_user(village_doctor)
+    client = sign_in(village_doctor)
     [message] = errors_for(client, resident, citizen_id=other_birth)["citizen_id"]
     assert "1961-03-14" in message
     assert "1960-03-14" in message
@@ -227,10 +216,10 @@ def test_id_disagreeing_with_the_person_is_refused_with_the_reason(county, villa
     assert "check character" in message
 
 
-def test_id_kept_as_flagged_when_asked(county, village_doctor, as_user):
+def test_id_kept_as_flagged_when_asked(county, village_doctor, sign_in):
     resident = county.resident_a
     male = make_citizen_id("140581", resident.birth_date, 87)
-    response = as_user(village_doctor).post(
+    response = sign_in(village_doctor).post(
         url("edit", resident), record_data(resident, citizen_id=male, keep_flagged_id="on")
     )
     assert response.status_code == 302
@@ -241,14 +230,14 @@ def test_id_kept_as_flagged_when_asked(county, village_doctor, as_user):
     assert "id_status" in AuditEntry.objects.get(action="update").detail["fields"]
 
 
-def test_another_live_records_id_is_refused(county, village_doctor, as_user):
+def test_another_live_records_id_is_refused(county, village_doctor, sign_in):
     elsewhere = ResidentFactory(village=county.village_c, name="王秀英")  # same birth date, sex
-    errors = errors_for(as_user(village_doctor), county.resident_a, citizen_id=elsewhere.citizen_id)
+    errors = errors_for(sign_in(village_doctor), county.resident_a, citizen_id=elsewhere.citizen_id)
     assert errors["citizen_id"] == ["已有另一份档案使用此身份证号码：请作为重复档案上报。"]
 
 
-def test_other_inconsistencies(county, village_doctor, as_user):
-    client = as_user(village_doctor)
+def test_other_inconsistencies(county, village_doctor, sign_in):
+    client = sign_in(village_doctor)
     child = county.child_a
     assert "marital_status" in errors_for(client, child, marital_status="married")
     errors = errors_for(client, county.resident_a, allergies=["none", "penicillin"])
@@ -259,8 +248,8 @@ def test_other_inconsistencies(county, village_doctor, as_user):
     ]
 
 
-def test_past_and_family_history_add_and_remove(county, village_doctor, as_user):
-    client = as_user(village_doctor)
+def test_past_and_family_history_add_and_remove(county, village_doctor, sign_in):
+    client = sign_in(village_doctor)
     resident = county.resident_a
     refused = client.post(
         url("past_history_add", resident),
@@ -309,16 +298,16 @@ def test_past_and_family_history_add_and_remove(county, village_doctor, as_user)
 
 
 def test_items_of_another_record_cannot_be_removed(
-    county, village_doctor, township_doctor, as_user
+    county, village_doctor, township_doctor, sign_in
 ):
     other = HistoryItem.objects.create(resident=county.resident_b, kind="surgery", name="阑尾切除")
-    response = as_user(village_doctor).post(url("past_history_remove", county.resident_a, other.pk))
+    response = sign_in(village_doctor).post(url("past_history_remove", county.resident_a, other.pk))
     assert response.status_code == 404
     assert HistoryItem.objects.filter(pk=other.pk).exists()
 
 
-def test_history_of_changes_shows_who_changed_what_masked(county, village_doctor, as_user):
-    client = as_user(village_doctor)
+def test_history_of_changes_shows_who_changed_what_masked(county, village_doctor, sign_in):
+    client = sign_in(village_doctor)
     resident = county.resident_a
     old_phone = resident.phone
     client.post(url("edit", resident), record_data(resident, blood_group="B", phone="13912345678"))
@@ -340,18 +329,18 @@ def test_history_of_changes_shows_who_changed_what_masked(county, village_doctor
 
 
 @pytest.mark.parametrize("name", ["detail", "edit", "changes", "past_history_add"])
-def test_outsider_gets_404_everywhere(county, outsider, as_user, name):
-    client = as_user(outsider)
+def test_outsider_gets_404_everywhere(county, outsider, sign_in, name):
+    client = sign_in(outsider)
     resident = county.resident_a
     assert client.get(url(name, resident)).status_code in (404, 405)
     assert client.post(url(name, resident), record_data(resident)).status_code == 404
     assert not AuditEntry.objects.filter(action__in=["read", "update", "create"]).exists()
 
 
-def test_readers_who_may_not_edit_get_403(county, as_user):
+def test_readers_who_may_not_edit_get_403(county, sign_in):
     cdc = make_user("jk", Role.CDC, division=county.county, is_demo=True)
     resident = county.resident_a
-    client = as_user(cdc)
+    client = sign_in(cdc)
     client.get("/")  # settles the session
     from django.test import override_settings
 
@@ -362,8 +351,8 @@ def test_readers_who_may_not_edit_get_403(county, as_user):
         assert client.post(url("edit", resident), record_data(resident)).status_code == 403
 
 
-def test_resident_reads_own_record_without_edit_links(county, resident_user, as_user):
-    client = as_user(resident_user)
+def test_resident_reads_own_record_without_edit_links(county, resident_user, sign_in):
+    client = sign_in(resident_user)
     resident = county.resident_a
     response = client.get(url("detail", resident))
     body = response.content.decode()
@@ -377,27 +366,27 @@ def test_resident_reads_own_record_without_edit_links(county, resident_user, as_
     assert client.get(url("detail", county.resident_b)).status_code == 404
 
 
-def test_home_page_shows_average_completeness_per_village(county, village_doctor, as_user):
+def test_home_page_shows_average_completeness_per_village(county, village_doctor, sign_in):
     resident = county.resident_a
     resident.blood_group = "A"
     resident.save()
     expected = round((resident.completeness + county.child_a.completeness) / 2)
-    response = as_user(village_doctor).get("/")
+    response = sign_in(village_doctor).get("/")
     [row] = response.context["villages"]
     assert row.completeness == expected
     assert f"{expected}%" in response.content.decode()
 
 
-def test_township_home_shows_completeness_per_village(county, township_doctor, as_user):
-    response = as_user(township_doctor).get("/")
+def test_township_home_shows_completeness_per_village(county, township_doctor, sign_in):
+    response = sign_in(township_doctor).get("/")
     rows = {row.village.name: row.completeness for row in response.context["villages"]}
     assert rows["乙村"] == county.resident_b.completeness
     assert rows["甲村"] == round((county.resident_a.completeness + county.child_a.completeness) / 2)
 
 
-def test_edit_page_shows_the_form_and_the_history_forms(county, village_doctor, as_user):
+def test_edit_page_shows_the_form_and_the_history_forms(county, village_doctor, sign_in):
     resident = county.resident_a
-    response = as_user(village_doctor).get(url("edit", resident))
+    response = sign_in(village_doctor).get(url("edit", resident))
     body = response.content.decode()
     assert response.status_code == 200
     assert response.context["form"].initial["name"] == "王秀英"

@@ -15,16 +15,6 @@ from residents.rules import make_citizen_id
 from residents.search import Kind, prefix_range, search_residents, understand
 
 LIST = "/residents/"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def as_user(client):
-    def sign_in(user):
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return sign_in
 
 
 def names(user, query, **options):
@@ -133,14 +123,14 @@ def test_moved_out_deceased_and_merged_leave_the_default_list(county, village_do
     ]
 
 
-def test_list_page_filter_shows_moved_out_and_deceased(county, village_doctor, as_user):
+def test_list_page_filter_shows_moved_out_and_deceased(county, village_doctor, sign_in):
     ResidentFactory(
         village=county.village_a,
         name="王秀兰",
         record_status=RecordStatus.MOVED_OUT,
         status_date=date(2024, 1, 1),
     )
-    client = as_user(village_doctor)
+    client = sign_in(village_doctor)
     default = client.get(LIST)
     assert [r.name for r in default.context["page_obj"]] == ["王秀英", "王小明"]
     shown = client.get(LIST, {"inactive": "on"})
@@ -148,27 +138,27 @@ def test_list_page_filter_shows_moved_out_and_deceased(county, village_doctor, a
     assert "已迁出" in shown.content.decode()
 
 
-def test_list_page_shows_completeness(county, village_doctor, as_user):
-    body = as_user(village_doctor).get(LIST, {"q": "wxy"}).content.decode()
+def test_list_page_shows_completeness(county, village_doctor, sign_in):
+    body = sign_in(village_doctor).get(LIST, {"q": "wxy"}).content.decode()
     assert "完整度" in body
     assert f"{county.resident_a.completeness}%" in body
 
 
 @pytest.mark.parametrize("query", ["王秀英", "wxy", "wangxiuying", "phone", "last4", "household"])
-def test_outsider_finds_nothing_of_village_a(county, outsider, as_user, query):
+def test_outsider_finds_nothing_of_village_a(county, outsider, sign_in, query):
     value = {
         "phone": county.resident_a.phone,
         "last4": county.resident_a.phone[-4:],
         "household": county.resident_a.household.number,
     }.get(query, query)
     assert names(outsider, value) == []
-    response = as_user(outsider).get(LIST, {"q": value}, HTTP_HX_REQUEST="true")
+    response = sign_in(outsider).get(LIST, {"q": value}, HTTP_HX_REQUEST="true")
     assert response.context["page_obj"].paginator.count == 0
     assert "王秀英" not in response.content.decode()
 
 
-def test_search_is_audited_with_query_and_kind(county, village_doctor, as_user):
-    as_user(village_doctor).get(LIST, {"q": "wxy", "inactive": "on"})
+def test_search_is_audited_with_query_and_kind(county, village_doctor, sign_in):
+    sign_in(village_doctor).get(LIST, {"q": "wxy", "inactive": "on"})
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.purpose) == ("search", "resident list")
     assert entry.detail == {

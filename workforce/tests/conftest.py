@@ -4,15 +4,10 @@
 from datetime import date
 
 import pytest
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
-from jiceng.testing import StaffFactory, make_user
+from jiceng.testing import StaffFactory, make_user, signed_in_client
 from workforce.models import Staff
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @pytest.fixture
@@ -57,16 +52,5 @@ def specialist(county):
 
 @pytest.fixture
 def signed_in():
-    """A client signed in as ``user``, past the second factor where the role needs it."""
-
-    def client_for(user):
-        client = Client()
-        client.force_login(user, backend=MODEL_BACKEND)
-        if user.needs_two_factor:
-            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        return client
-
-    return client_for
+    """A new client signed in as ``user``, past the second factor where the role needs it."""
+    return signed_in_client
