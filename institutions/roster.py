@@ -22,7 +22,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +30,16 @@ from divisions.models import Division
 from institutions import actions
 from institutions.models import Capabilities, FeverClinic, HospitalLevel, Institution
 from institutions.models import PracticeSubject as Subject
-from jiceng.spreadsheets import ImportReport, Rejection, header_aliases, read_table
+from jiceng.spreadsheets import (
+    Column,
+    ImportReport,
+    Rejection,
+    choice_spellings,
+    match_headers,
+    normal,
+    parse_yes_no,
+    read_table,
+)
 
 PURPOSE = "institution roster import"
 CODE_LENGTH = 32
@@ -39,25 +47,13 @@ NAME_LENGTH = 100
 SMALL_MAX = 32767
 QUOTA_MAX = 2147483647
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-_TRUE = {"是", "有", "yes", "y", "true", "1", "√", "✓", "x"}
-_FALSE = {"否", "无", "no", "n", "false", "0", "×"}
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Promise
-    required: bool = False
-    extra_headers: tuple[str, ...] = ()
-
-
-CODE = Column("code", gettext_lazy("Institution code"), True, ("机构编码", "code"))
-NAME = Column("name", gettext_lazy("Name"), True, ("机构名称", "name"))
-TYPE = Column("type", gettext_lazy("Type"), True, ("机构类型", "type"))
-PARENT = Column(
-    "parent", gettext_lazy("Managing institution code"), extra_headers=("上级机构编码",)
-)
-DIVISION = Column("division", gettext_lazy("Division code"), True, ("所在区划代码",))
+CODE = Column("code", gettext_lazy("Institution code"), ("机构编码",), required=True)
+NAME = Column("name", gettext_lazy("Name"), ("机构名称",), required=True)
+TYPE = Column("type", gettext_lazy("Type"), ("机构类型",), required=True)
+PARENT = Column("parent", gettext_lazy("Managing institution code"), aliases=("上级机构编码",))
+DIVISION = Column("division", gettext_lazy("Division code"), ("所在区划代码",), required=True)
 OWNERSHIP = Column("ownership", gettext_lazy("Ownership"))
 LEGAL_ENTITY = Column("is_legal_entity", gettext_lazy("Independent legal entity"))
 CENTRAL = Column("is_central", gettext_lazy("Central institution"))
@@ -137,26 +133,16 @@ class RawRow:
     cells: dict[str, str]  # column key → text, only for the columns present in the file
 
 
-def _header_map() -> dict[str, Column]:
-    mapping: dict[str, Column] = {}
-    for column in COLUMNS:
-        for name in {*header_aliases(column.label), *column.extra_headers, column.key}:
-            mapping[name.casefold()] = column
-    return mapping
-
-
 def parse(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[RawRow], set[str]]:
     """The rows keyed by column, and which columns the file has. Unknown headers are ignored;
     a missing required column raises ``MissingColumnsError``."""
-    mapping = _header_map()
     raw: list[RawRow] = []
+    mapping: dict[str, Column] = {}
     present: set[str] | None = None
     for number, values in rows:
-        cells: dict[str, str] = {}
-        for header, text in values.items():
-            column = mapping.get(header.strip().casefold())
-            if column is not None:
-                cells[column.key] = text
+        if present is None:
+            mapping = match_headers(values, COLUMNS)
+        cells = {mapping[header].key: text for header, text in values.items() if header in mapping}
         if present is None:
             present = set(cells)
             missing = [
@@ -205,23 +191,13 @@ class _InvalidValueError(ValueError):
     pass
 
 
-def _choices_lookup(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
-    """Every way to write a choice: its value and its label in each language, any case."""
-    lookup: dict[str, str] = {}
-    for value, label in choices:
-        lookup[str(value).casefold()] = str(value)
-        for name in header_aliases(label):
-            lookup[name.casefold()] = str(value)
-    return lookup
-
-
 def _choice(choices: Sequence[tuple[str, Any]], default: str) -> Callable[[str], str]:
-    lookup = _choices_lookup(choices)
+    lookup = choice_spellings(choices)
 
     def convert(text: str) -> str:
         if not text:
             return default
-        value = lookup.get(text.casefold())
+        value = lookup.get(normal(text))
         if value is None:
             allowed = "、".join(f"{label} ({value})" for value, label in choices)
             raise _InvalidValueError(
@@ -236,12 +212,10 @@ def _yes_no(default: bool) -> Callable[[str], bool]:
     def convert(text: str) -> bool:
         if not text:
             return default
-        folded = text.casefold()
-        if folded in _TRUE:
-            return True
-        if folded in _FALSE:
-            return False
-        raise _InvalidValueError(_("Write 是 or 否 (yes or no)."))
+        answer = parse_yes_no(text)
+        if answer is None:
+            raise _InvalidValueError(_("Write 是 or 否 (yes or no)."))
+        return answer
 
     return convert
 

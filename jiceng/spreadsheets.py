@@ -84,6 +84,41 @@ _DATE_FORMATS = (
 )
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of an importable sheet: the key it fills, its label (the header written on
+    export, accepted in every language) and other headers other systems use for it."""
+
+    key: str
+    label: str | Promise
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+def match_headers(headers: Iterable[str], columns: Iterable[Column]) -> dict[str, Column]:
+    """Each header of a sheet that names one of ``columns`` (by label, alias or key), folded as
+    ``normal``; headers naming none are left out."""
+    by_name: dict[str, Column] = {}
+    for column in columns:
+        for name in {*header_aliases(column.label), *column.aliases, column.key}:
+            by_name.setdefault(normal(name), column)
+    return {header: by_name[normal(header)] for header in headers if normal(header) in by_name}
+
+
+YES = frozenset({"是", "有", "已参保", "yes", "y", "true", "1", "√", "✓", "x"})
+NO = frozenset({"否", "无", "未参保", "no", "n", "false", "0", "×"})
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """是/否, yes/no and the marks people use in sheets; None when it is neither."""
+    folded = normal(text)
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    return None
+
+
 def normal(text: str) -> str:
     """A cell or header folded for comparison: trimmed, inner spaces single, case-folded."""
     return re.sub(r"\s+", " ", text.strip()).casefold()

@@ -19,7 +19,6 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,10 +26,11 @@ from accounts import audit, scope
 from accounts.models import User
 from divisions.models import Division
 from jiceng.spreadsheets import (
+    Column,
     ImportReport,
     Rejection,
     choice_spellings,
-    header_aliases,
+    match_headers,
     normal,
     parse_date,
     read_table,
@@ -58,15 +58,6 @@ RELATION_WORDS = {
 RESIDENCE_WORDS = {"户籍": "permanent", "常住": "permanent", "流动": "migrant", "暂住": "temporary"}
 PHONE_DIGITS = (7, 8, 11, 12)
 COMPARED = ("name", "sex", "birth_date", "citizen_id", "phone", "village_id")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str | Promise
-    aliases: tuple[str, ...] = ()
-    """Other headers rosters from other systems use for it."""
-    required: bool = False
 
 
 COLUMNS = (
@@ -122,17 +113,6 @@ class RosterReport(ImportReport):
             "rejected_rows": self.rejected_rows,
             "rejections": [vars(r) for r in self.rejections],
         }
-
-
-def _columns_by_header(headers: Iterable[str]) -> dict[str, Column]:
-    wanted = {normal(h): h for h in headers}
-    found = {}
-    for column in COLUMNS:
-        names = header_aliases(column.label) | {column.key, *column.aliases}
-        for name in names:
-            if normal(name) in wanted:
-                found[wanted[normal(name)]] = column
-    return found
 
 
 @dataclass
@@ -450,7 +430,7 @@ def import_file(
     """Read an .xlsx or .csv roster (``jiceng.spreadsheets.read_table``) and import it."""
     table = list(read_table(data, filename))
     headers = table[0][1].keys() if table else []
-    columns = _columns_by_header(headers)
+    columns = match_headers(headers, COLUMNS)
     missing = [c for c in COLUMNS if c.required and c not in columns.values()]
     report_missing = RosterReport()
     for column in missing:

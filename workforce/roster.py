@@ -18,19 +18,20 @@ from django.db import transaction
 from django.db.models import Choices
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from institutions.models import Institution
 from jiceng.spreadsheets import (
+    Column,
     ImportReport,
     Rejection,
     choice_spellings,
-    header_aliases,
+    match_headers,
     normal,
     parse_date,
+    parse_yes_no,
     read_table,
 )
 from workforce import access
@@ -43,19 +44,9 @@ from workforce.models import (
 )
 
 PURPOSE = "staff roster import"
-_TRUE = frozenset({"是", "有", "已参保", "yes", "y", "true", "1", "✓"})
-_FALSE = frozenset({"否", "无", "未参保", "no", "n", "false", "0", ""})
 EARLIEST_BIRTH = date(1900, 1, 1)
 MAX_SALARY = Decimal("9999999.99")
 MAX_LENGTHS = {"code": 32, "name": 50, "department": 50, "certificate_number": 40}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str | Promise
-    aliases: tuple[str, ...] = ()
-    required: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -190,15 +181,6 @@ def choice_aliases(key: str) -> dict[str, str]:
     return choice_spellings(CHOICES[key].choices, _EXTRA_CHOICES.get(key))
 
 
-def column_for_header(header: str) -> Column | None:
-    wanted = normal(header)
-    for column in COLUMNS:
-        names = header_aliases(column.label) | set(column.aliases)
-        if wanted in {normal(name) for name in names}:
-            return column
-    return None
-
-
 @dataclass
 class RowResult:
     row: int
@@ -266,13 +248,11 @@ class RowValidator:
         elif key == "institution":
             self._institution(result, text)
         elif key == "liability_insured":
-            folded = normal(text)
-            if folded in _TRUE:
-                result.values[key] = True
-            elif folded in _FALSE:
-                result.values[key] = False
-            else:
+            answer = parse_yes_no(text) if text.strip() else False
+            if answer is None:
                 result.reject(key, text, _("Answer yes or no (是/否)."))
+            else:
+                result.values[key] = answer
         elif key == "monthly_salary":
             self._salary(result, text)
 
@@ -314,8 +294,8 @@ def _mapped_rows(
     first = next(iterator, None)
     if first is None:
         return iter(())
-    headers = {header: column_for_header(header) for header in first[1]}
-    present = {column.key for column in headers.values() if column is not None}
+    headers = match_headers(first[1], COLUMNS)
+    present = {column.key for column in headers.values()}
     missing = [column for column in COLUMNS if column.required and column.key not in present]
     if missing:
         report.rejections.extend(
