@@ -21,16 +21,6 @@ from jiceng.spreadsheets import SpreadsheetError
 from residents import mpi, roster
 from residents.models import MatchCandidate, Merge, Resident
 
-COMPARED = (
-    ("name", "name"),
-    ("sex", "get_sex_display"),
-    ("birth_date", "birth_date"),
-    ("citizen_id", "masked_id"),
-    ("phone", "masked_phone"),
-    ("village", "village"),
-    ("household", "household"),
-    ("source", "source"),
-)
 PAGE_SIZE = 30
 
 
@@ -41,11 +31,17 @@ def _reviewer(request: HttpRequest) -> User:
     return user
 
 
-def _card(resident: Resident) -> dict[str, Any]:
+def _compared(resident: Resident) -> dict[str, object]:
+    """The fields a reviewer compares, as shown: ID and phone numbers masked."""
     return {
-        "resident": resident,
-        "masked_id": mask_citizen_id(resident.citizen_id),
-        "masked_phone": mask_phone(resident.phone),
+        "name": resident.name,
+        "sex": resident.get_sex_display(),
+        "birth_date": resident.birth_date,
+        "citizen_id": mask_citizen_id(resident.citizen_id),
+        "phone": mask_phone(resident.phone),
+        "village": resident.village,
+        "household": resident.household,
+        "source": resident.source,
     }
 
 
@@ -83,25 +79,17 @@ def _candidate_page(
         if candidate.other_id
         else None
     )
-    rows = []
-    incoming = candidate.incoming.data if candidate.incoming else {}
-    for field, attribute in COMPARED:
-        left_value = _shown(_card(left), attribute)
-        right_value = _shown(_card(right), attribute) if right else incoming.get(field, "")
-        rows.append((field, left_value, right_value, candidate.evidence.get(field, "")))
+    other = _compared(right) if right else (candidate.incoming.data if candidate.incoming else {})
+    rows = [
+        (field, value, other.get(field, ""), candidate.evidence.get(field, ""))
+        for field, value in _compared(left).items()
+    ]
     return render(
         request,
         "residents/mpi/candidate.html",
         {"candidate": candidate, "left": left, "right": right, "rows": rows, "error": error},
         status=400 if error else 200,
     )
-
-
-def _shown(card: dict[str, Any], attribute: str) -> object:
-    if attribute in card:
-        return card[attribute]
-    value = getattr(card["resident"], attribute)
-    return value() if callable(value) else value
 
 
 @login_required

@@ -301,11 +301,36 @@ def import_rows(
         row = validator.row(number, cells, report)
         if row is not None:
             good.append(row)
+    for row in good:
+        row.values["source"] = row.values["source"] or source
+    fingerprints = [
+        _fingerprint({k: v for k, v in row.values.items() if k != "source"}) for row in good
+    ]
+    # Rows already waiting in the queue, found with one query rather than one per row.
+    queued = set(
+        IncomingRecord.objects.filter(fingerprint__in=fingerprints).values_list(
+            "fingerprint", flat=True
+        )
+    )
     live = scope.residents_in_scope(user).select_related("village")
     matcher = _LazyMatcher(live)
+    codes = {village.pk: code for code, village in villages.items()}
     with transaction.atomic():
-        for row in good:
-            _apply(row, live=live, matcher=matcher, villages=villages, source=source, report=report)
+        for row, fingerprint in zip(good, fingerprints, strict=True):
+            if fingerprint in queued:
+                report.unchanged += 1
+                continue
+            waiting = report.queued
+            _apply(
+                row,
+                fingerprint,
+                live=live,
+                matcher=matcher,
+                village_code=codes[row.values["village_id"]],
+                report=report,
+            )
+            if report.queued > waiting:
+                queued.add(fingerprint)  # the same row again further down the file
     audit.record(
         user,
         "create",
@@ -324,20 +349,14 @@ def import_rows(
 
 def _apply(
     row: _Row,
+    fingerprint: str,
     *,
     live: Any,
     matcher: "_LazyMatcher",
-    villages: Mapping[str, Division],
-    source: str,
+    village_code: str,
     report: RosterReport,
 ) -> None:
     values = row.values
-    values["source"] = values["source"] or source
-    fingerprint = _fingerprint({k: v for k, v in values.items() if k != "source"})
-    if IncomingRecord.objects.filter(fingerprint=fingerprint).exists():
-        report.unchanged += 1
-        return
-    village_code = next(code for code, v in villages.items() if v.pk == values["village_id"])
     same_id = (
         live.filter(citizen_id=values["citizen_id"]).first()
         if values["citizen_id"] and values["id_status"] != IdStatus.FLAGGED

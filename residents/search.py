@@ -14,7 +14,7 @@ uses the ordinary index on both.
 Query shape: a selective condition (a name or pinyin prefix of two characters or more, an ID,
 phone or household number) is applied as ``id IN (SELECT id … WHERE condition)``, so the
 planner starts from the search index instead of walking every village of a county-wide scope; a
-weak one (a single character, the last 4 digits of a phone), and any search of a narrow scope
+weak one (a single character), and any search of a narrow scope
 (a village doctor's few villages), is applied directly, so the planner walks only those villages. Measured in ``bench/resident_search.py``.
 """
 
@@ -62,10 +62,6 @@ class Understood:
     selective: bool = True
 
 
-# A stored ``phone_last4`` column (see bench/README.md) makes last-4 searches indexed.
-_LAST4_COLUMN = any(field.name == "phone_last4" for field in Resident._meta.get_fields())
-
-
 def prefix_range(field: str, prefix: str) -> Q:
     """``field`` starts with ``prefix``, as ``field >= prefix AND field < successor``."""
     successor = prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -102,11 +98,8 @@ def understand(raw: str) -> Understood:
         id18 = parsed.id18 or upper[:6] + "19" + upper[6:]
         return Understood(Kind.CITIZEN_ID, Q(citizen_id__in=[id18, upper]) | _household(query))
     if upper.isdigit() and len(upper) == _LAST_DIGITS:
-        if _LAST4_COLUMN:
-            return Understood(Kind.PHONE_END, Q(phone_last4=upper) | _household(query))
-        return Understood(
-            Kind.PHONE_END, Q(phone__endswith=upper) | _household(query), selective=False
-        )
+        # ``phone_last4`` is a stored, indexed column: a suffix cannot use the phone index.
+        return Understood(Kind.PHONE_END, Q(phone_last4=upper) | _household(query))
     if _MOBILE.match(upper) or _PHONE.match(upper):
         phones = {upper, upper.replace("-", "")}
         return Understood(Kind.PHONE, Q(phone__in=sorted(phones)) | _household(query))

@@ -156,3 +156,13 @@ def test_command_imports_as_a_user_and_exits_1_on_refused_rows(
     captured = capsys.readouterr()
     assert "created 1" in captured.out
     assert "row 3" in captured.err
+
+
+def test_the_same_queued_row_twice_in_one_file_is_queued_once(county, township_doctor):
+    on_file = ResidentFactory.create(
+        village=county.village_a, name="陈静", birth_date=date(1975, 8, 9), phone=""
+    )
+    row = f"陈静,女,1975-08-09,{on_file.citizen_id},13900009999,{county.village_a.code},,"
+    report = import_csv(township_doctor, row, row)
+    assert (report.queued, report.unchanged) == (1, 1)
+    assert IncomingRecord.objects.count() == 1

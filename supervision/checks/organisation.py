@@ -3,7 +3,7 @@ SXM-17, SXM-18, WD-2, WD-14)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from divisions.models import Division
@@ -390,14 +390,10 @@ def org_10(ctx: Context, rule: RuleConfig) -> Outcome:
 def org_11(ctx: Context, rule: RuleConfig) -> Outcome:
     """The county has at least one medical emergency team (SXM-17)."""
     minimum = int(rule.param("min_teams"))
-    teams = Capabilities.objects.filter(institution__in=ctx.institutions()).aggregate(
-        total=Count("pk", filter=Q(emergency_teams__gt=0))
-    )["total"]
-    total = sum(
-        Capabilities.objects.filter(institution__in=ctx.institutions()).values_list(
-            "emergency_teams", flat=True
-        )
+    counts = Capabilities.objects.filter(institution__in=ctx.institutions()).aggregate(
+        keeping=Count("pk", filter=Q(emergency_teams__gt=0)), total=Sum("emergency_teams")
     )
+    teams, total = counts["keeping"], counts["total"] or 0
     failing = (
         [county_failing(ctx.county, _("%(count)d medical emergency teams") % {"count": total})]
         if total < minimum

@@ -5,7 +5,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from divisions.models import Division
@@ -135,12 +136,22 @@ def hr_6(ctx: Context, rule: RuleConfig) -> Outcome:
         .filter(kind__in=(Division.Kind.TOWN, Division.Kind.TOWNSHIP))
         .order_by("code")
     )
-    population: dict[int, int] = defaultdict(int)
-    for parent_id, people in rural.values_list("parent_id", "population"):
-        population[parent_id] += people
-    doctors: dict[str, int] = defaultdict(int)
-    for code in ctx.village_doctors().values_list("institution__division__code", flat=True):
-        doctors[code[:9]] += 1
+    population: dict[int, int] = defaultdict(
+        int,
+        rural.order_by()
+        .values("parent_id")
+        .annotate(people=Sum("population"))
+        .values_list("parent_id", "people"),
+    )
+    doctors: dict[str, int] = defaultdict(
+        int,
+        ctx.village_doctors()
+        .order_by()
+        .annotate(township=Substr("institution__division__code", 1, 9))
+        .values("township")
+        .annotate(count=Count("pk"))
+        .values_list("township", "count"),
+    )
     total_people = sum(population[t.pk] for t in townships)
     total_doctors = sum(doctors[t.prefix] for t in townships)
     if not total_people:
