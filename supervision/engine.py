@@ -64,8 +64,10 @@ def run_pack(
     pack: Pack | None = None,
     pack_code: str | None = None,
     today: date | None = None,
+    only: str | None = None,
 ) -> tuple[Pack, list[Result]]:
-    """Every rule of the county's pack (or the one named), in catalogue order."""
+    """Every rule of the county's pack (or the one named), in catalogue order; with ``only``,
+    just that rule (none if the pack does not have it)."""
     county = county or the_county()
     if county is None:
         raise PackError("there is no county in the database; generate or import one first")
@@ -73,5 +75,9 @@ def run_pack(
         pack = load_pack(pack_code) if pack_code else county_pack(county)
     validate_pack(pack)
     context = Context(county=county, today=today or timezone.localdate())
-    results = [run_rule(rule_id, pack, context) for rule_id in RULES if rule_id in pack.rules]
+    results = [
+        run_rule(rule_id, pack, context)
+        for rule_id in RULES
+        if rule_id in pack.rules and only in (None, rule_id)
+    ]
     return pack, results

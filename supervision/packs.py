@@ -139,7 +139,7 @@ def pack_code_for(county: Division) -> str:
         return configured
     best, best_length = "cn", -1
     for code in available_packs():
-        for prefix in _read(code).get("applies_to", ()):
+        for prefix in load_pack(code).applies_to:
             if county.code.startswith(prefix) and len(prefix) > best_length:
                 best, best_length = code, len(prefix)
     return best

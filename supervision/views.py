@@ -21,14 +21,14 @@ from supervision.results import FAIL, NOT_ENOUGH_DATA, PASS, Result
 STATUSES = (PASS, FAIL, NOT_ENOUGH_DATA)
 
 
-def _results(request: HttpRequest) -> tuple[Pack, list[Result]]:
+def _results(request: HttpRequest, only: str | None = None) -> tuple[Pack, list[Result]]:
     user = current_user(request)
     if not may_supervise(user):
         raise Http404
     county = the_county()
     if county is None:
         raise Http404
-    return run_pack(county)
+    return run_pack(county, only=only)
 
 
 def _audit_staff_names(request: HttpRequest, results: list[Result]) -> None:
@@ -122,10 +122,10 @@ def chart(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_detail(request: HttpRequest, rule_id: str) -> HttpResponse:
-    pack, results = _results(request)
-    result = next((r for r in results if r.id == rule_id), None)
-    if result is None:
+    pack, results = _results(request, only=rule_id)
+    if not results:
         raise Http404
+    result = results[0]
     _audit_staff_names(request, [result])
     return render(
         request,
