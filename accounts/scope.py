@@ -77,21 +77,35 @@ def _own_family(user: User) -> Q:
     return own | children
 
 
-def residents_in_scope(user: User) -> QuerySet[Resident]:
-    """Every resident this user may see, unaudited: for counts and as a base for the helpers."""
+def resident_condition(user: User, prefix: str = "") -> Q | None:
+    """The condition on a resident (reached through ``prefix``, e.g. ``"resident__"``) that keeps
+    those ``user`` may see; ``None`` when they may see nobody. For tables that hold a person's
+    data beside the resident record (programme enrolments, visits), so one join does the scoping.
+    """
     if not user.is_authenticated or not user.is_active:
-        return Resident.objects.none()
+        return None
     # A record merged into another is the other one now: it is never listed or read (IT-1).
-    live = Resident.objects.filter(merged_into__isnull=True)
+    live = Q(**{f"{prefix}merged_into__isnull": True})
     if user.role == Role.RESIDENT:
-        return live.filter(_own_family(user))
+        family = _own_family(user)
+        if not prefix:
+            return live & family
+        return live & Q(**{f"{prefix}in": Resident.objects.filter(family)})
     ranges = division_ranges(user)
     if not ranges:
-        return Resident.objects.none()
+        return None
     condition = Q()
     for low, high in ranges:
-        condition |= Q(village__code__range=(low, high))
-    return live.filter(condition)
+        condition |= Q(**{f"{prefix}village__code__range": (low, high)})
+    return live & condition
+
+
+def residents_in_scope(user: User) -> QuerySet[Resident]:
+    """Every resident this user may see, unaudited: for counts and as a base for the helpers."""
+    condition = resident_condition(user)
+    if condition is None:
+        return Resident.objects.none()
+    return Resident.objects.filter(condition)
 
 
 def on_work_lists(residents: QuerySet[Resident], on_date: date) -> QuerySet[Resident]:

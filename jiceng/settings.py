@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "workforce",
     "residents",
     "immunization",
+    "contracting",
+    "programmes",
     "supervision",
 ]
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-PERSONAL_MODELS = frozenset({"Resident", "Household", "Staff"})
+PERSONAL_MODELS = frozenset({"Resident", "Household", "Staff", "Enrolment", "Visit", "PathEvent"})
 MANAGER_ATTRIBUTES = frozenset({"objects", "_default_manager", "_base_manager"})
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 SKIPPED_DIRECTORIES = frozenset({".venv", ".tools", "var", "node_modules", "migrations", "tests"})
