@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from jiceng.errors import DomainError
 
-DECISION_MODULES = ("residents.decisions", "immunization.decisions")
+DECISION_MODULES = ("residents.decisions", "immunization.decisions", "programmes.decisions")
 
 
 @dataclass(frozen=True)
