@@ -39,6 +39,12 @@ REMINDERS = NavEntry("reminders", _("Reminder list"), url_name="immunization:rem
 STAFF = NavEntry("staff", _("Staff"), url_name="workforce:list")
 DUPLICATES = NavEntry("duplicates", _("Possible duplicates"), url_name="mpi:queue")
 SUPERVISION = NavEntry("supervision", _("Supervision"), url_name="supervision:dashboard")
+WORKLIST = NavEntry("worklist", _("Work list"), url_name="programmes:worklist")
+WORKLIST_OVERVIEW = NavEntry(
+    "worklist_overview", _("Work lists overview"), url_name="programmes:worklist_overview"
+)
+INDICATORS = NavEntry("indicators", _("Programme indicators"), url_name="programmes:indicators")
+EDUCATION = NavEntry("education", _("Health education"), url_name="programmes:education")
 CHILD_VACCINATIONS = NavEntry(
     "child_vaccinations", _("My children's vaccinations"), url_name="immunization:family"
 )
@@ -47,11 +53,36 @@ _STAFF_WITH_RESIDENTS = (HOME, RESIDENTS, DIVISIONS, INSTITUTIONS, API_DOCS)
 
 NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     Role.SYSADMIN: (HOME, DIVISIONS, INSTITUTIONS, SUPERVISION, ADMIN, API_DOCS),
-    Role.COUNTY_HEALTH: (*_STAFF_WITH_RESIDENTS, DUPLICATES, VACCINATION, STAFF, SUPERVISION),
-    Role.GROUP_MANAGER: (*_STAFF_WITH_RESIDENTS, DUPLICATES, STAFF, SUPERVISION),
-    Role.TOWNSHIP_STAFF: (*_STAFF_WITH_RESIDENTS, DUPLICATES, VACCINATION, REMINDERS, STAFF),
-    Role.VILLAGE_DOCTOR: (*_STAFF_WITH_RESIDENTS, VACCINATION, REMINDERS),
-    Role.CDC: (*_STAFF_WITH_RESIDENTS, VACCINATION, SUPERVISION),
+    Role.COUNTY_HEALTH: (
+        *_STAFF_WITH_RESIDENTS,
+        WORKLIST_OVERVIEW,
+        INDICATORS,
+        DUPLICATES,
+        VACCINATION,
+        STAFF,
+        SUPERVISION,
+    ),
+    Role.GROUP_MANAGER: (
+        *_STAFF_WITH_RESIDENTS,
+        WORKLIST_OVERVIEW,
+        INDICATORS,
+        DUPLICATES,
+        STAFF,
+        SUPERVISION,
+    ),
+    Role.TOWNSHIP_STAFF: (
+        *_STAFF_WITH_RESIDENTS,
+        WORKLIST,
+        WORKLIST_OVERVIEW,
+        INDICATORS,
+        DUPLICATES,
+        VACCINATION,
+        REMINDERS,
+        EDUCATION,
+        STAFF,
+    ),
+    Role.VILLAGE_DOCTOR: (*_STAFF_WITH_RESIDENTS, WORKLIST, VACCINATION, REMINDERS, EDUCATION),
+    Role.CDC: (*_STAFF_WITH_RESIDENTS, WORKLIST_OVERVIEW, INDICATORS, VACCINATION, SUPERVISION),
     Role.INSURANCE: (*_STAFF_WITH_RESIDENTS, SUPERVISION),
     # Specialists see patients only once referrals arrive (MED-2); until then no resident list.
     Role.SPECIALIST: (HOME, DIVISIONS, INSTITUTIONS, API_DOCS),

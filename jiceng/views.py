@@ -14,12 +14,15 @@ from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import scope
 from accounts.models import AuditEntry, Role, User
 from accounts.scope import current_user, villages_in_scope
 from divisions.models import Division
 from institutions.models import Institution
+from programmes import access as programmes_access
+from programmes import worklists
 
 HomeContext = tuple[str, dict[str, Any]]
 
@@ -123,6 +126,7 @@ def _township_home(request: HttpRequest, user: User) -> HomeContext:
         "villages": villages,
         "resident_count": sum(row.resident_count for row in villages),
         "clinics": clinics,
+        "worklist": _worklist_counts(user),
     }
 
 
@@ -132,7 +136,14 @@ def _village_home(request: HttpRequest, user: User) -> HomeContext:
         "institution": user.institution,
         "villages": villages,
         "resident_count": sum(row.resident_count for row in villages),
+        "worklist": _worklist_counts(user),
     }
+
+
+def _worklist_counts(user: User) -> list[tuple[str, str, int]]:
+    """Today's work list counted per bucket (numbers only: no one's data is shown here)."""
+    counts = worklists.counts(programmes_access.enrolments_in_scope(user), timezone.localdate())
+    return [(code, str(label), counts[code]) for code, label in worklists.BUCKETS]
 
 
 def _specialist_home(request: HttpRequest, user: User) -> HomeContext:

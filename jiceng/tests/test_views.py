@@ -135,8 +135,10 @@ def test_navigation_follows_the_role(county, village_doctor, resident_user):
         "divisions",
         "institutions",
         "api_docs",
+        "worklist",
         "vaccination",
         "reminders",
+        "education",
     ]
     assert [link.key for link in links_for(village_doctor, "/residents/") if link.is_active] == [
         "residents"
