@@ -16,6 +16,7 @@ urlpatterns = [
     path("divisions/", include("divisions.urls")),
     path("institutions/", include("institutions.urls")),
     path("immunization/", include("immunization.urls")),
+    path("programmes/", include("programmes.urls")),
     path("supervision/", include("supervision.urls")),
     path("workforce/", include("workforce.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

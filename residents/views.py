@@ -28,6 +28,7 @@ from accounts.scope import current_user, villages_in_scope
 from divisions.models import Division
 from jiceng import charts
 from jiceng.masking import mask_citizen_id, mask_phone
+from programmes.views.records import resident_section
 from residents.completeness import missing_items
 from residents.forms import (
     ALLERGIES,
@@ -267,6 +268,7 @@ def _render_detail(
         "disabilities": [label_of(code, DISABILITIES) for code in resident.disabilities],
         "past_history": list(resident.past_history.order_by("date", "pk")),
         "family_history": list(resident.family_history.order_by("relative", "pk")),
+        "programmes": resident_section(request, user, resident),
     }
     return render(request, "residents/detail.html", context, status=status)
 
