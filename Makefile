@@ -8,7 +8,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint fmt typecheck check-migrations schema bench-generate bench-dedupe clean
+.PHONY: help setup demo test lint fmt typecheck check-migrations schema bench-generate bench-dedupe bench-indicators clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench-generate: setup ## Time `generate --size county` (500,000 residents) and p
 bench-dedupe: setup ## Deduplicate 500,000 synthetic residents with our matcher and with Splink; compare
 	$(UV) sync --frozen --group bench
 	$(BIN)/python bench/dedupe.py
+
+bench-indicators: setup ## Time the programme indicators of a 500,000-resident county against hand-written SQL
+	$(BIN)/python bench/indicators.py
 
 clean: ## Remove the virtual environments and the local database
 	rm -rf .venv .tools var

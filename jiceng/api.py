@@ -19,6 +19,9 @@ from immunization.api import router as immunization_router
 from institutions.api import router as institutions_router
 from jiceng.decisions_api import router as decisions_router
 from jiceng.errors import DomainError
+from programmes.api.indicators import router as indicators_router
+from programmes.api.records import router as records_router
+from programmes.api.worklists import router as worklists_router
 from residents.api import router as residents_router
 from residents.mpi_api import router as mpi_router
 from supervision.api import router as supervision_router
@@ -98,6 +101,9 @@ api.add_router("/residents", residents_router)
 api.add_router("/mpi", mpi_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/immunization", immunization_router)
+api.add_router("/programmes/indicators", indicators_router)
+api.add_router("/programmes/records", records_router)
+api.add_router("/programmes/worklists", worklists_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/workforce", workforce_router)
 

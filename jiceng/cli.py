@@ -120,6 +120,27 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("table", "json"), default="table")
     check.add_argument("--as-of", help="judge as on this day (YYYY-MM-DD)")
 
+    worklists = commands.add_parser(
+        "worklists", help="count every work list of the county (due, overdue, lost, eligible)"
+    )
+    worklists.add_argument("--date", help="the day (YYYY-MM-DD), default today")
+    worklists.add_argument("--by", choices=("county", "village", "doctor"), default="county")
+    worklists.add_argument("--format", choices=("table", "json"), default="table")
+    worklists.add_argument(
+        "--refresh", action="store_true", help="propose, close and recompute schedules first"
+    )
+
+    indicators = commands.add_parser(
+        "indicators", help="the programme indicators (numerator, denominator, rate) for a period"
+    )
+    indicators.add_argument("--period", required=True, help="2025, 2025Q1, 2025-03 or a..b")
+    indicators.add_argument(
+        "--level",
+        choices=("county", "township", "village", "institution", "team"),
+        default="county",
+    )
+    indicators.add_argument("--format", choices=("table", "json"), default="table")
+
     residents = commands.add_parser("residents", help="resident records")
     residents_commands = residents.add_subparsers(dest="residents_command", required=True)
     dedupe = residents_commands.add_parser(
@@ -171,6 +192,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.as_of:
             options["as_of"] = date.fromisoformat(args.as_of)
         call_command("compliance", **options)
+    elif args.command == "worklists":
+        options = {"by": args.by, "format": args.format, "refresh": args.refresh}
+        if args.date:
+            options["date"] = date.fromisoformat(args.date)
+        call_command("worklists", **options)
+    elif args.command == "indicators":
+        from django.core.management.base import CommandError
+
+        try:
+            call_command("indicators", period=args.period, level=args.level, format=args.format)
+        except CommandError as error:
+            sys.stderr.write(f"jiceng indicators: {error}\n")
+            return 2
     elif args.command == "residents" and args.residents_command == "dedupe":
         call_command(
             "dedupe_residents",
