@@ -2,10 +2,8 @@
 
 The database: SQLite under ``--data-dir`` (a ``JICENG_DATA_DIR`` holding ``generate --size county
 --seed 1``; generated into a temporary directory when not given), or the PostgreSQL database that
-``DATABASE_URL`` names (migrated, and generated into if it holds no residents). If it has no
-programme enrolments yet, a seeded synthetic year of them is added first (hypertension, diabetes,
-severe mental disorders, the elderly, children, mothers, tuberculosis, with their visits) and kept,
-so the next run reuses it.
+``DATABASE_URL`` names (migrated, and generated into if it holds no residents). The county
+generator gives every eligible person their enrolments and several years of visits.
 
 Then, ``--runs`` times after one warm-up: the full indicator set at county level in process
 (``programmes.indicators.compute``, what the dashboard and ``jiceng indicators`` run), and for each
@@ -18,14 +16,12 @@ Informational on time: it never fails on time.
 
 import argparse
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,174 +43,6 @@ def generate(environment: dict[str, str]) -> None:
         stdout=subprocess.DEVNULL,
     )
     print(f"generated the county in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-# --- A synthetic year of programme data -------------------------------------------------------
-
-
-def _day(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-CHILD_CONTACTS = (
-    ("newborn", 5), ("m1", 30), ("m3", 91), ("m6", 182), ("m8", 243), ("m12", 365),
-    ("m18", 548), ("m24", 730), ("m30", 913), ("m36", 1095), ("y4", 1461), ("y5", 1826),
-    ("y6", 2191),
-)  # fmt: skip
-
-
-def synthesise(year: int, seed: int) -> None:
-    """Enrolments and visits for every programme, about as often as a county has them."""
-    from django.db import transaction
-
-    from institutions.models import Institution
-    from programmes.models import Enrolment, Visit
-    from residents.models import Resident
-
-    rng = random.Random(seed)
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    served = Institution.served_divisions.through.objects.filter(
-        division__level="township", institution__type__in=("thc", "chsc")
-    ).values_list("division_id", "institution_id")
-    centre_of_township: dict[int | None, int] = dict(served)
-    people = (
-        Resident.objects.filter(merged_into__isnull=True, record_status="active")
-        .order_by("pk")
-        .values_list("pk", "birth_date", "sex", "village__parent_id")
-    )
-    enrolments: list[Enrolment] = []
-    planned: list[list[tuple[Any, ...]]] = []  # visits of enrolments[i]: (contact, day, fields)
-
-    def enrol(
-        resident: int, township: int | None, programme: str, on: date, **fields: Any
-    ) -> list[Any]:
-        enrolments.append(
-            Enrolment(
-                resident_id=resident,
-                programme=programme,
-                status=fields.pop("status", "active"),
-                proposed_on=on,
-                enrolled_on=on,
-                institution_id=centre_of_township.get(township),
-                reason_detail="bench",
-                **fields,
-            )
-        )
-        visits: list[tuple[Any, ...]] = []
-        planned.append(visits)
-        return visits
-
-    def followups(
-        visits: list[Any], since: date, until: date, make: Callable[[], dict[str, Any]]
-    ) -> None:
-        count = rng.choices((0, 1, 2, 3, 4, 5), weights=(8, 7, 10, 15, 45, 15))[0]
-        days = sorted(_day(rng, since, until) for _ in range(count))
-        for index, day in enumerate(days):
-            last = index == len(days) - 1
-            contact = "annual_check" if last and rng.random() < 0.3 else "followup"
-            visits.append((contact, day, make() if rng.random() > 0.08 else {}))
-
-    def blood_pressure() -> dict[str, Any]:
-        sbp = max(90, min(220, round(rng.gauss(138, 15))))
-        return {"sbp": sbp, "dbp": max(50, min(sbp - 20, round(rng.gauss(84, 10))))}
-
-    def glucose() -> dict[str, Any]:
-        return {"fpg_mmol_l": round(max(3.0, min(25.0, rng.gauss(7.0, 1.6))), 1)}
-
-    for resident, born, sex, township in people.iterator(chunk_size=10_000):
-        age = _age(born, end)
-        for programme, chance, make in (
-            ("hypertension", min(0.35, 0.04 + 0.004 * (age - 35)), blood_pressure),
-            ("diabetes", min(0.15, 0.02 + 0.002 * (age - 35)), glucose),
-        ):
-            if age >= 35 and rng.random() < chance:
-                on = _day(rng, date(2012, 1, 1), date(year, 11, 30))
-                until, fields = end, {}
-                if rng.random() < 0.05:
-                    until = _day(rng, start, end)
-                    fields = {"status": "exited", "exited_on": until, "exit_reason": "other"}
-                visits = enrol(resident, township, programme, on, **fields)
-                followups(visits, max(on, start), until, make)
-        if age >= 18 and rng.random() < 0.005:
-            visits = enrol(resident, township, "smd", _day(rng, date(2015, 1, 1), end))
-            followups(visits, max(enrolments[-1].enrolled_on or start, start), end, dict)
-        if age >= 65 and rng.random() < 0.9:
-            visits = enrol(resident, township, "elderly", _day(rng, date(2015, 1, 1), end))
-            if rng.random() < 0.7:
-                visits.append(("annual_check", _day(rng, start, end), blood_pressure()))
-        if born > date(year - 7, 1, 1):
-            visits = enrol(resident, township, "child", born)
-            for contact, offset in CHILD_CONTACTS:
-                due = born + timedelta(days=offset)
-                if start <= due <= end + timedelta(days=10) and rng.random() < 0.85:
-                    visits.append((contact, due + timedelta(days=rng.randint(0, 10)), {}))
-        if sex == "female" and 20 <= age <= 40 and rng.random() < 0.012:
-            delivered = _day(rng, start, end)
-            lmp = delivered - timedelta(days=280 + rng.randint(-10, 10))
-            registered = lmp + timedelta(days=rng.randint(40, 110))
-            discharged = delivered + timedelta(days=rng.randint(1, 5))
-            ended = delivered + timedelta(days=42)
-            visits = enrol(
-                resident,
-                township,
-                "maternal",
-                registered,
-                status="exited" if ended <= end else "active",
-                exited_on=ended if ended <= end else None,
-                exit_reason="episode_ended" if ended <= end else "",
-                lmp_date=lmp,
-                delivery_date=delivered,
-                discharge_date=discharged if rng.random() < 0.85 else None,
-            )
-            visits.append(("antenatal_1", registered, {}))
-            for number, week in ((2, 18), (3, 23), (4, 32), (5, 38)):
-                if rng.random() < 0.9:
-                    visits.append((f"antenatal_{number}", lmp + timedelta(weeks=week), {}))
-            if rng.random() < 0.85:
-                visits.append(("postpartum", discharged + timedelta(days=rng.randint(1, 35)), {}))
-            if rng.random() < 0.7:
-                visits.append(("day42", ended, {}))
-        if age >= 15 and rng.random() < 0.0006:
-            on = _day(rng, date(year - 1, 7, 1), end)
-            fields = {"tb_doses_planned": 180}
-            if on + timedelta(days=180) <= end:
-                fields.update(
-                    status="exited",
-                    exited_on=on + timedelta(days=180),
-                    exit_reason=rng.choices(
-                        ("treatment_completed", "cured", "other"), weights=(70, 25, 5)
-                    )[0],
-                    tb_doses_taken=rng.randint(140, 180),
-                )
-            visits = enrol(resident, township, "tb", on, **fields)
-            if rng.random() < 0.9:
-                visits.append(("first_home", on + timedelta(days=rng.randint(0, 6)), {}))
-            for month in range(1, 7):
-                visits.append(("tb_visit", on + timedelta(days=30 * month), {}))
-
-    with transaction.atomic():
-        created = Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
-        rows = [
-            Visit(
-                enrolment_id=enrolment.pk,
-                resident_id=enrolment.resident_id,
-                programme=enrolment.programme,
-                contact=contact,
-                date=day,
-                **fields,
-            )
-            for enrolment, visits in zip(created, planned, strict=True)
-            for contact, day, fields in visits
-        ]
-        Visit.objects.bulk_create(rows, batch_size=BATCH)
-    print(f"added {len(created):,} enrolments and {len(rows):,} visits for {year}", flush=True)
-
-
-# --- The floor: one hand-written SQL query per indicator ---------------------------------------
 
 
 def floor_queries(vendor: str) -> dict[str, str]:
@@ -376,7 +204,7 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, value
 
 
-def measure(year: int, runs: int, seed: int) -> int:
+def measure(year: int, runs: int) -> int:
     import django
 
     sys.path.insert(0, str(ROOT))
@@ -390,7 +218,7 @@ def measure(year: int, runs: int, seed: int) -> int:
     from residents.models import Resident
 
     if not Enrolment.objects.exists():
-        synthesise(year, seed)
+        raise SystemExit("no programme enrolments here: generate the county with this version")
     period = parse_period(str(year))
     print(
         f"{connection.vendor}: {Resident.objects.count():,} residents, "
@@ -469,7 +297,6 @@ def main() -> int:
     parser.add_argument("--data-dir", help="a JICENG_DATA_DIR holding a generated county (SQLite)")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1, help="of the synthetic programme data")
     arguments = parser.parse_args()
     if os.environ.get("DATABASE_URL"):
         environment = dict(os.environ)
@@ -488,7 +315,7 @@ def main() -> int:
         )
         if found.stdout.strip().splitlines()[-1:] != ["True"]:  # after the auto-import notice
             generate(environment)
-        return measure(arguments.year, arguments.runs, arguments.seed)
+        return measure(arguments.year, arguments.runs)
     if arguments.data_dir:
         os.environ["JICENG_DATA_DIR"] = arguments.data_dir
         subprocess.run(
@@ -496,13 +323,13 @@ def main() -> int:
             env=dict(os.environ),
             check=True,
         )
-        return measure(arguments.year, arguments.runs, arguments.seed)
+        return measure(arguments.year, arguments.runs)
     with tempfile.TemporaryDirectory(prefix="jiceng-bench-") as directory:
         print(f"generating a county into {directory} …", file=sys.stderr)
         environment = {**os.environ, "JICENG_DATA_DIR": directory}
         generate(environment)
         os.environ["JICENG_DATA_DIR"] = directory
-        return measure(arguments.year, arguments.runs, arguments.seed)
+        return measure(arguments.year, arguments.runs)
 
 
 if __name__ == "__main__":
