@@ -8,7 +8,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint fmt typecheck check-migrations schema bench-generate bench-dedupe bench-indicators clean
+.PHONY: help setup demo test lint fmt typecheck check-migrations schema bench-generate bench-dedupe bench-indicators bench-worklists clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ bench-dedupe: setup ## Deduplicate 500,000 synthetic residents with our matcher 
 
 bench-indicators: setup ## Time the programme indicators of a 500,000-resident county against hand-written SQL
 	$(BIN)/python bench/indicators.py
+
+bench-worklists: setup ## Time every work list of a 500,000-resident county and a village doctor's page; compare with SQL
+	$(BIN)/python bench/worklists.py
 
 clean: ## Remove the virtual environments and the local database
 	rm -rf .venv .tools var
