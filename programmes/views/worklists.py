@@ -2,6 +2,7 @@
 phone-friendly, and the supervisors' counts per village and per doctor."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from accounts.scope import current_user
 from jiceng.masking import mask_phone
 from jiceng.spreadsheets import xlsx_response
 from programmes import access, worklist_charts, worklists
+from programmes.contacts import contact_label
 from programmes.models import Enrolment, Programme
 from programmes.worklists import BUCKET_LABELS, BUCKETS, SORTS, Filters
 
@@ -89,7 +91,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     totals = worklists.counts(worklists.narrowed(enrolments, filters), today)
     rows = worklists.items(enrolments, today, filters)
     if request.GET.get("format") == "xlsx":
-        return _export(rows[:PRINT_LIMIT], today)
+        return _export(worklists.table(enrolments, today, filters)[:PRINT_LIMIT], today)
     printing = request.GET.get("print") == "1"
     if printing:
         page_rows = list(rows[:PRINT_LIMIT])
@@ -138,28 +140,41 @@ def _row(enrolment: Enrolment, today: date) -> dict[str, object]:
     }
 
 
-def _export(rows: QuerySet[Enrolment], today: date) -> HttpResponse:
+def _export(rows: list[tuple[Any, ...]], today: date) -> HttpResponse:
     headers = [
         _("Work list"), _("Programme"), _("Name"), _("Village"), _("Phone"), _("Next contact"),
         _("Due on"), _("Window closes"), _("Days overdue"), _("Doctor"),
     ]  # fmt: skip
+    programmes = dict(Programme.choices)
     return xlsx_response(
         _("Work list %(date)s.xlsx") % {"date": today.isoformat()},
         headers,
         (
             (
-                str(BUCKET_LABELS[row.bucket]),  # type: ignore[attr-defined]
-                row.get_programme_display(),
-                row.resident.name,
-                row.resident.village.name,
-                mask_phone(row.resident.phone),
-                row.next_contact,
-                row.next_due_on,
-                row.window_end,
-                worklists.days_overdue(row, today),
-                row.doctor.name if row.doctor else "",
+                str(BUCKET_LABELS[bucket]),
+                str(programmes[programme]),
+                name,
+                village,
+                mask_phone(phone),
+                contact_label(contact),
+                due_on,
+                window_end,
+                (today - window_end).days if window_end and window_end < today else None,
+                doctor or "",
             )
-            for row in rows
+            for (
+                _pk,
+                bucket,
+                programme,
+                _resident,
+                name,
+                phone,
+                village,
+                contact,
+                due_on,
+                window_end,
+                doctor,
+            ) in rows
         ),
         title=_("Work list"),
     )
