@@ -24,6 +24,41 @@ MALE_COLOUR = "#2f6f9f"
 FEMALE_COLOUR = "#c8553d"
 
 
+def chart_config(
+    *,
+    colours: tuple[str, ...],
+    width: int,
+    height: int,
+    title: str,
+    no_data_text: str,
+    font_size: int = 13,
+    **options: Any,
+) -> pygal.Config:
+    """The house style of a chart drawn on the server: CJK fonts, white ground, no script
+    (``js=[]``), legend under the plot; ``options`` are any other pygal settings."""
+    style = Style(
+        font_family=FONT_FAMILY,
+        background="#ffffff",
+        plot_background="#ffffff",
+        colors=colours,
+        label_font_size=font_size,
+        major_label_font_size=font_size,
+        legend_font_size=font_size + 1,
+        title_font_size=18,
+        value_font_size=11,
+    )
+    options.setdefault("legend_at_bottom", True)
+    return pygal.Config(
+        js=[],
+        style=style,
+        width=width,
+        height=height,
+        title=title,
+        no_data_text=no_data_text,
+        **options,
+    )
+
+
 @dataclass(frozen=True)
 class AgeGroup:
     """Residents of one 5-year age group, by sex."""
@@ -96,25 +131,14 @@ def symmetric_ticks(largest: int) -> list[int]:
 
 def population_pyramid_svg(groups: list[AgeGroup]) -> bytes:
     """A population pyramid: men to the left, women to the right, oldest group on top."""
-    style = Style(
-        font_family=FONT_FAMILY,
-        background="#ffffff",
-        plot_background="#ffffff",
-        colors=(MALE_COLOUR, FEMALE_COLOUR),
-        title_font_size=20,
-        label_font_size=15,
-        major_label_font_size=15,
-        legend_font_size=16,
-    )
     largest = max((max(group.male, group.female) for group in groups), default=0)
-    config = pygal.Config(
-        js=[],
-        style=style,
+    config = chart_config(
+        colours=(MALE_COLOUR, FEMALE_COLOUR),
         width=720,
         height=520,
         title=_("Residents by age group and sex"),
         no_data_text=_("No residents"),
-        legend_at_bottom=True,
+        font_size=15,
         legend_at_bottom_columns=2,
         print_values=False,
         x_title=_("Number of residents"),

@@ -4,9 +4,8 @@ from collections import Counter
 
 import pygal
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
-from jiceng.charts import FONT_FAMILY
+from jiceng.charts import chart_config
 from supervision.catalogue import CATEGORIES
 from supervision.results import FAIL, NOT_ENOUGH_DATA, PASS, Result
 
@@ -22,23 +21,13 @@ def status_by_category_svg(results: list[Result]) -> bytes:
     counts = Counter((result.category, result.status) for result in results)
     categories = [code for code in CATEGORIES if any(r.category == code for r in results)]
     labels = status_labels()
-    config = pygal.Config(
-        js=[],
-        style=Style(
-            font_family=FONT_FAMILY,
-            background="#ffffff",
-            plot_background="#ffffff",
-            colors=tuple(STATUS_COLOURS.values()),
-            label_font_size=15,
-            major_label_font_size=15,
-            legend_font_size=15,
-            title_font_size=18,
-        ),
+    config = chart_config(
+        colours=tuple(STATUS_COLOURS.values()),
         width=720,
         height=360,
         title=_("Rules by category and status"),
         no_data_text=_("No rules in force"),
-        legend_at_bottom=True,
+        font_size=15,
         legend_at_bottom_columns=3,
         print_values=True,
         print_zeroes=False,

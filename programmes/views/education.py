@@ -19,11 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from pygal.style import Style
 
 from accounts.models import Role, User
 from accounts.scope import current_user
-from jiceng.charts import FONT_FAMILY
+from jiceng.charts import chart_config
 from jiceng.spreadsheets import xlsx_response
 from programmes import access
 from programmes.forms import EducationFilterForm, EducationForm
@@ -134,21 +133,13 @@ def education_chart(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request, user, today)
     year = filters.year or today.year
     counts = counts_by_kind(filtered(user, Filters(year, "", filters.institution_id)))
-    config = pygal.Config(
-        js=[],
-        style=Style(
-            font_family=FONT_FAMILY,
-            background="#ffffff",
-            plot_background="#ffffff",
-            colors=("#2f6f9f",),
-            label_font_size=14,
-            major_label_font_size=14,
-            title_font_size=18,
-        ),
+    config = chart_config(
+        colours=("#2f6f9f",),
         width=720,
         height=320,
         title=_("Health education activities in %(year)d") % {"year": year},
         no_data_text=_("No activities"),
+        font_size=14,
         show_legend=False,
         print_values=True,
         print_zeroes=False,

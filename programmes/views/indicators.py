@@ -11,11 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pygal.style import Style
 
 from accounts.models import Role, User
 from accounts.scope import current_user, division_ranges
-from jiceng.charts import FONT_FAMILY
+from jiceng.charts import chart_config
 from jiceng.spreadsheets import xlsx_response
 from programmes.indicators import (
     GROUPS,
@@ -149,24 +148,12 @@ def group_chart_svg(title: str, results: list[Result]) -> bytes:
     """Horizontal bars: one per indicator of the group for each row (village, township, …),
     as a percentage; rows without anyone to count are left empty."""
     rows = results[0].rows[:CHART_ROWS] if results else []
-    config = pygal.Config(
-        js=[],
-        style=Style(
-            font_family=FONT_FAMILY,
-            background="#ffffff",
-            plot_background="#ffffff",
-            colors=SERIES_COLOURS,
-            label_font_size=13,
-            major_label_font_size=13,
-            legend_font_size=14,
-            title_font_size=18,
-            value_font_size=11,
-        ),
+    config = chart_config(
+        colours=SERIES_COLOURS,
         width=CHART_WIDTH,
         height=_chart_height(len(rows), len(results)),
         title=title,
         no_data_text=_("Nobody to count in this period"),
-        legend_at_bottom=True,
         legend_at_bottom_columns=2,
         print_values=True,
         range=(0, 100),
