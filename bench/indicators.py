@@ -23,26 +23,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from county import ROOT, generate  # bench/county.py, beside this script
+
 TARGET_SECONDS = 10.0
 TARGET_RATIO = 2.0
 BATCH = 5_000
-
-
-def generate(environment: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=environment, check=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [*manage, "generate", "--size", "county", "--seed", "1"],
-        env=environment,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    print(f"generated the county in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def floor_queries(vendor: str) -> dict[str, str]:

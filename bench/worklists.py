@@ -22,37 +22,18 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from county import ROOT, generate, percentile  # bench/county.py, beside this script
+
 PAGE_TARGET_MS = 100.0
 ALL_TARGET_S = 5.0
-
-
-def generate(environment: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=environment, check=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [*manage, "generate", "--size", "county", "--seed", "1"],
-        env=environment,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    print(f"generated the county in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def timed(function: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
