@@ -29,8 +29,8 @@ from programmes.assessment import (
     ENROLMENT_FACTS,
     Outcome,
     bmi_of,
-    contact_label,
 )
+from programmes.contacts import contact_label
 from programmes.models import EducationActivity, Enrolment, PathEvent, Programme, Visit
 from programmes.ranges import RANGES
 from programmes.rules import (

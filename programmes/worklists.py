@@ -223,6 +223,11 @@ def counts_by(enrolments: QuerySet[Enrolment], today: date, by: str) -> list[Cou
     return sorted(rows.values(), key=lambda entry: (entry.parent, entry.label))
 
 
+def bucket_of(enrolment: Enrolment) -> str:
+    """The bucket ``on_list`` filed this row in."""
+    return str(enrolment.bucket)  # type: ignore[attr-defined]
+
+
 def days_overdue(enrolment: Enrolment, today: date) -> int | None:
     if enrolment.window_end is None or enrolment.window_end >= today:
         return None

@@ -82,7 +82,7 @@ def _item(enrolment: Enrolment, today: dt.date) -> WorkItemOut:
         village_id=resident.village_id,
         village=resident.village.name,
         programme=enrolment.programme,
-        bucket=enrolment.bucket,  # type: ignore[attr-defined]
+        bucket=worklists.bucket_of(enrolment),
         next_contact=enrolment.next_contact,
         next_due_on=enrolment.next_due_on,
         window_start=enrolment.window_start,

@@ -80,7 +80,7 @@ def test_filters_by_year_kind_and_institution(sign_in, county, township_doctor):
 
 
 def test_a_village_doctor_records_and_edits_an_activity(sign_in, county, village_doctor):
-    doctor = StaffFactory(institution=county.clinic_a, name="赵医生")
+    doctor = StaffFactory.create(institution=county.clinic_a, name="赵医生")
     client = sign_in(village_doctor)
     assert client.get(reverse("programmes:education_new")).status_code == 200
     response = client.post(
@@ -100,7 +100,7 @@ def test_a_village_doctor_records_and_edits_an_activity(sign_in, county, village
 def test_the_form_refuses_future_dates_and_outside_institutions_and_staff(
     sign_in, county, village_doctor
 ):
-    elsewhere = StaffFactory(institution=county.clinic_c)
+    elsewhere = StaffFactory.create(institution=county.clinic_c)
     client = sign_in(village_doctor)
     url = reverse("programmes:education_new")
     future = client.post(url, form_data(county, date=str(TODAY + timedelta(days=1))))

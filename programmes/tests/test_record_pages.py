@@ -144,7 +144,7 @@ def test_enrolment_page_masks_the_id_and_lists_every_child_contact(
 
 
 def test_a_proposed_enrolment_is_confirmed_with_a_doctor(sign_in, county, village_doctor):
-    doctor = StaffFactory(institution=county.clinic_a)
+    doctor = StaffFactory.create(institution=county.clinic_a)
     proposal = make_enrolment(county.resident_a, Programme.ELDERLY, status="proposed")
     client = sign_in(village_doctor)
     page = client.get(reverse("programmes:enrolment", args=[proposal.pk])).content.decode()
@@ -408,7 +408,7 @@ def test_every_programme_has_its_visit_form_preview_and_save(
     sign_in, county, village_doctor, who, programme, facts, readings
 ):
     resident = (
-        ResidentFactory(village=county.village_a, birth_date=TODAY - timedelta(days=185))
+        ResidentFactory.create(village=county.village_a, birth_date=TODAY - timedelta(days=185))
         if who == "baby"
         else getattr(county, who)
     )

@@ -25,16 +25,16 @@ def people(county):
     village = county.village_a
     return {
         # §1: elderly = 65 and over on the day; children = under 7 (up to the 7th birthday).
-        "turns_65_today": ResidentFactory(village=village, birth_date=date(1961, 3, 2)),
-        "turns_65_tomorrow": ResidentFactory(village=village, birth_date=date(1961, 3, 3)),
-        "child_6": ResidentFactory(village=village, birth_date=date(2019, 3, 3)),
-        "child_7_today": ResidentFactory(village=village, birth_date=date(2019, 3, 2)),
+        "turns_65_today": ResidentFactory.create(village=village, birth_date=date(1961, 3, 2)),
+        "turns_65_tomorrow": ResidentFactory.create(village=village, birth_date=date(1961, 3, 3)),
+        "child_6": ResidentFactory.create(village=village, birth_date=date(2019, 3, 3)),
+        "child_7_today": ResidentFactory.create(village=village, birth_date=date(2019, 3, 2)),
         # §1: HTN and T2DM enrol people aged 35 and over with the diagnosis.
-        "htn_35": ResidentFactory(village=village, birth_date=date(1991, 3, 2)),
-        "htn_34": ResidentFactory(village=village, birth_date=date(1991, 3, 3)),
-        "t2dm": ResidentFactory(village=village, birth_date=date(1970, 1, 1)),
-        "schizophrenia": ResidentFactory(village=village, birth_date=date(1985, 1, 1)),
-        "dead_elder": ResidentFactory(
+        "htn_35": ResidentFactory.create(village=village, birth_date=date(1991, 3, 2)),
+        "htn_34": ResidentFactory.create(village=village, birth_date=date(1991, 3, 3)),
+        "t2dm": ResidentFactory.create(village=village, birth_date=date(1970, 1, 1)),
+        "schizophrenia": ResidentFactory.create(village=village, birth_date=date(1985, 1, 1)),
+        "dead_elder": ResidentFactory.create(
             village=village,
             birth_date=date(1940, 1, 1),
             record_status=RecordStatus.DECEASED,
@@ -86,6 +86,9 @@ def test_confirming_a_proposal_schedules_the_first_contact(people, township_doct
     assert confirmed.status == "active"
     assert confirmed.enrolled_by == township_doctor
     assert confirmed.next_contact == "annual_check"
+    assert confirmed.window_start is not None
+    assert confirmed.next_due_on is not None
+    assert confirmed.window_end is not None
     assert confirmed.window_start <= confirmed.next_due_on <= confirmed.window_end
     with pytest.raises(DomainError) as error:
         services.confirm(confirmed, township_doctor, on_date=TODAY)
@@ -93,8 +96,8 @@ def test_confirming_a_proposal_schedules_the_first_contact(people, township_doct
 
 
 def test_departures_and_the_seventh_birthday_close_enrolments(county, township_doctor):
-    mover = ResidentFactory(village=county.village_a, birth_date=date(1950, 1, 1))
-    child = ResidentFactory(village=county.village_a, birth_date=date(2019, 3, 1))
+    mover = ResidentFactory.create(village=county.village_a, birth_date=date(1950, 1, 1))
+    child = ResidentFactory.create(village=county.village_a, birth_date=date(2019, 3, 1))
     elderly = services.enrol(mover, "elderly", township_doctor, on_date=date(2025, 1, 1))
     kid = services.enrol(child, "child", township_doctor, on_date=date(2025, 1, 1))
     mover.record_status = RecordStatus.MOVED_OUT

@@ -133,8 +133,8 @@ def _row(enrolment: Enrolment, today: date) -> dict[str, object]:
     return {
         "enrolment": enrolment,
         "resident": enrolment.resident,
-        "bucket": enrolment.bucket,  # type: ignore[attr-defined]
-        "bucket_label": BUCKET_LABELS[enrolment.bucket],  # type: ignore[attr-defined]
+        "bucket": worklists.bucket_of(enrolment),
+        "bucket_label": BUCKET_LABELS[worklists.bucket_of(enrolment)],
         "days_overdue": worklists.days_overdue(enrolment, today),
         "phone": mask_phone(enrolment.resident.phone),
     }

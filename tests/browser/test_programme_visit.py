@@ -66,6 +66,7 @@ def test_urgent_referral_shows_while_typing_and_the_saved_visit_gives_the_next_d
     message = page.locator(".message--success").inner_text()
     assert next_date in message
     visit = Visit.objects.get(enrolment=hypertension)
+    assert visit.next_due_on is not None
     assert (visit.sbp, visit.dbp, visit.urgent_referral, visit.next_due_on.isoformat()) == (
         182,
         95,
