@@ -18,6 +18,7 @@ from jiceng.generator.gaps import DeliberateGap, plan_for
 from jiceng.generator.institutions import InstitutionPlan, plan_institutions
 from jiceng.generator.layout import DivisionRow, Layout, Size, plan_layout
 from jiceng.generator.people import Births, CitizenIds, HouseholdDraft, village_households
+from jiceng.generator.programmes import ProgrammeSummary, create_programme_data
 from jiceng.generator.randomness import seeded
 from jiceng.generator.records import JSON_FIELDS, RECORD_FIELDS, household_conditions, record_values
 from jiceng.generator.registry import RegistryGap, RegistryPlan, plan_registry
@@ -26,7 +27,9 @@ from jiceng.generator.staff import plan_staff
 from jiceng.generator.storage import (
     Row,
     ServedDivision,
+    bulk_cache,
     clear_generated_county,
+    indexes_deferred,
     insert_rows,
     reset_sequences,
 )
@@ -60,6 +63,9 @@ class GenerationResult:
     registry_gaps: list[RegistryGap]
     demo_logins: list[DemoLogin]
     elapsed_seconds: float
+    programmes: ProgrammeSummary
+    step_seconds: dict[str, float]
+    """How long each step took: structure, residents, vaccination, programmes, finishing."""
 
 
 def _write_structure(
@@ -181,7 +187,8 @@ class _PeopleWriter:
 
 
 def _write_people(layout: Layout, seed: int, as_of: date, *, progress: bool) -> tuple[int, int]:
-    """Households and residents, one transaction per township. Returns (households, residents)."""
+    """Households and residents, one savepoint per township in the caller's transaction, with
+    the tables' indexes built once at the end. Returns (households, residents)."""
     county_code = layout.county.code[:6]
     # Only codes of GB/T 2260 are printed on IDs: the shipped data also lists functional zones
     # (140971 and the like), whose people hold IDs of the county they belong to.
@@ -228,17 +235,34 @@ def generate_county(
     staff = plan_staff(institutions.rows, size, seed, as_of)
     registry = plan_registry(layout, institutions, gap_plan, staff, seed, as_of)
 
-    clear_generated_county()
-    with transaction.atomic():
-        _write_structure(layout, institutions, staff, registry)
-    households, residents = _write_people(layout, seed, as_of, progress=progress)
-    with transaction.atomic():
-        reset_sequences()
-        create_vaccination_clinics(as_of)
-        create_vaccination_histories(seed, as_of)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, so searches use the right index at once
+    steps: dict[str, float] = {}
+    lap = monotonic()
+
+    def timed(step: str) -> None:
+        nonlocal lap
+        now = monotonic()
+        steps[step] = round(now - lap, 1)
+        lap = now
+
+    with bulk_cache():
+        clear_generated_county()
+        with transaction.atomic():
+            _write_structure(layout, institutions, staff, registry)
+        timed("structure")
+        with transaction.atomic(), indexes_deferred(Household, Resident):
+            households, residents = _write_people(layout, seed, as_of, progress=progress)
+        timed("residents")
+        with transaction.atomic():
+            reset_sequences()
+            create_vaccination_clinics(as_of)
+            create_vaccination_histories(seed, as_of)
+        timed("vaccination")
+        programmes = create_programme_data(seed, as_of, progress=progress)
+        timed("programmes")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, so searches use the right index at once
     logins = create_demo_users(as_of) if with_demo_users else []
+    timed("finishing")
 
     rows = layout.all_rows()
     return GenerationResult(
@@ -256,4 +280,6 @@ def generate_county(
         registry_gaps=registry.gaps,
         demo_logins=logins,
         elapsed_seconds=round(monotonic() - started, 1),
+        programmes=programmes,
+        step_seconds=steps,
     )

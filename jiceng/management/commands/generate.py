@@ -25,8 +25,10 @@ class Command(BaseCommand):
         "institutions per JC-6, staff, households and residents with the 2020 census age-sex "
         "structure, and one demo login per role. The same --seed and --as-of always give the "
         f"same rows. --size county has about {COUNTY_RESIDENTS:,} residents; --size small "
-        f"about {SMALL_RESIDENTS:,} in two streets and three towns. Before generating, demo "
-        "users, residents, households, staff, institutions and divisions are deleted; the audit "
+        f"about {SMALL_RESIDENTS:,} in two streets and three towns. Then family doctor teams, "
+        "diagnoses on the record, key-population enrolments with their visit histories, the "
+        "chronic disease path and health education. Before generating, demo users, programme "
+        "records, residents, households, staff, institutions and divisions are deleted; the audit "
         "log is never touched. Each county has deliberate gaps for the compliance checks "
         "(a village without a clinic, a street without a CHSC, recorded exceptions); they are "
         "printed as JSON at the end."
@@ -75,6 +77,22 @@ class Command(BaseCommand):
         write(f"  staff:        {result.staff:,}")
         write(f"  households:   {result.households:,}")
         write(f"  residents:    {result.residents:,}")
+        programmes = result.programmes
+        write(f"  teams:        {programmes.teams:,} family doctor teams")
+        diagnoses = ", ".join(f"{count:,} {name}" for name, count in programmes.diagnoses.items())
+        write(f"  diagnoses:    {diagnoses}")
+        write("  enrolments:")
+        for programme, statuses in programmes.enrolments.items():
+            counts = ", ".join(f"{count:,} {status}" for status, count in statuses.items())
+            write(f"    {programme:<13} {counts}")
+        visits = ", ".join(f"{count:,} {name}" for name, count in programmes.visits.items())
+        write(f"  visits:       {programmes.visit_total:,} ({visits})")
+        write(f"  path events:  {programmes.path_events:,}")
+        write(f"  education:    {programmes.education_activities:,} activities")
+        steps = ", ".join(
+            f"{step} {seconds:.1f} s" for step, seconds in result.step_seconds.items()
+        )
+        write(f"  steps:        {steps}")
         write(f"\nDemo logins (password {DEMO_PASSWORD}):")
         for login in result.demo_logins:
             write(f"  {login.username:<13} {login.role_label:<40} {login.scope}")
@@ -88,7 +106,16 @@ class Command(BaseCommand):
             "staff": result.staff,
             "households": result.households,
             "residents": result.residents,
+            "programmes": {
+                "teams": result.programmes.teams,
+                "diagnoses": result.programmes.diagnoses,
+                "enrolments": result.programmes.enrolments,
+                "visits": result.programmes.visits,
+                "path_events": result.programmes.path_events,
+                "education_activities": result.programmes.education_activities,
+            },
             "elapsed_seconds": result.elapsed_seconds,
+            "step_seconds": result.step_seconds,
             "deliberate_gaps": result.gaps,
             "registry_gaps": result.registry_gaps,
         }
