@@ -197,11 +197,20 @@ class Visit(models.Model):
         HOME = "home", _("home visit")
         PHONE = "phone", _("by phone")
 
+    # Both are the first column of a composite index below, which serves their lookups too.
     enrolment = models.ForeignKey(
-        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="visits"
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+        db_index=False,
     )
     resident = models.ForeignKey(
-        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="+"
+        Resident,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
     contact = models.CharField(_("contact"), max_length=16)
