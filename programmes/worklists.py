@@ -77,18 +77,12 @@ def bucket_expression(today: date) -> Case:
     )
 
 
-def _any_bucket(today: date) -> Q:
-    anything = Q()
-    for condition in bucket_conditions(today).values():
-        anything |= condition
-    return anything
-
-
 def on_list(enrolments: QuerySet[Enrolment], today: date) -> QuerySet[Enrolment]:
     """The open enrolments that are on some work list on ``today``, each with its ``bucket``.
 
     Everything owed by the end of the week has ``next_due_on`` before then (overdue and lost
-    windows closed even earlier), so the index on (status, next_due_on) finds the active ones.
+    windows closed even earlier), so the index on (status, next_due_on) finds the active ones;
+    and every row found is in exactly one bucket (a due date always comes with its window).
     """
     horizon = today + timedelta(days=WEEK_AHEAD)
     still_here = Q(resident__record_status=RecordStatus.ACTIVE) | Q(resident__status_date__gt=today)
@@ -145,8 +139,6 @@ def items(enrolments: QuerySet[Enrolment], today: date, filters: Filters) -> Que
     rows = on_list(narrowed(enrolments, filters), today)
     if filters.bucket:
         rows = rows.filter(bucket_conditions(today)[filters.bucket])
-    else:
-        rows = rows.filter(_any_bucket(today))
     order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     return rows.select_related("resident__village", "doctor").only(*ROW_FIELDS).order_by(*order)
 
@@ -170,7 +162,6 @@ def counts(enrolments: QuerySet[Enrolment], today: date) -> dict[str, int]:
     found = dict.fromkeys(BUCKET_LABELS, 0)
     grouped = (
         on_list(enrolments, today)
-        .filter(_any_bucket(today))
         .values("bucket")  # type: ignore[misc]  # the stubs miss annotations made elsewhere
         .annotate(n=Count("pk"))
         .order_by()
@@ -207,7 +198,6 @@ def counts_by(enrolments: QuerySet[Enrolment], today: date, by: str) -> list[Cou
         raise ValueError(f"unknown grouping {by!r}")
     grouped = (
         on_list(enrolments, today)
-        .filter(_any_bucket(today))
         .values(key, label, parent, "bucket")
         .annotate(n=Count("pk"))
         .order_by()
