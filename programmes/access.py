@@ -103,10 +103,10 @@ def education_institutions(user: User) -> QuerySet[Institution]:
     condition = Q(pk__in=[])
     if user.institution_id is not None:
         condition |= Q(pk__in=scope.institutions_under(user.institution_id))
-    villages = scope.villages_in_scope(user) if user.division_id is not None else None
-    if villages is not None:
+    if user.division_id is not None:
+        villages = scope.villages_in_scope(user)
         condition |= Q(served_divisions__in=villages) | Q(division__in=villages)
-        condition |= Q(division__in=scope.villages_in_scope(user).values("parent"))
+        condition |= Q(division__in=villages.values("parent"))
     return Institution.objects.filter(condition).distinct()
 
 

@@ -24,10 +24,12 @@ from accounts.scope import RESIDENT
 from contracting.models import Team
 from institutions.models import Institution
 from jiceng.dates import age_on
+from jiceng.errors import DomainError
 from programmes.access import PATH_EVENT
 from programmes.assessment import (
     ENROLMENT_FACTS,
     Outcome,
+    assess,
     bmi_of,
 )
 from programmes.contacts import contact_label
@@ -45,7 +47,7 @@ from programmes.rules import (
     screen_glucose,
 )
 from programmes.schedules import get_schedule
-from programmes.services import enrol
+from programmes.services import enrol, record_visit
 from residents.models import HistoryItem, Resident
 from workforce.models import Staff
 
@@ -306,6 +308,16 @@ class VisitForm(forms.Form):
             if name in self.fields and value and value != getattr(self.enrolment, name):
                 changes[name] = value
         return changes
+
+    def save(self, user: User, visits: list[Visit]) -> tuple[Visit, Outcome]:
+        """Classify on the server and record the visit with the facts it changes
+        (``services.record_visit``). Raises ``DomainError`` as the service does."""
+        outcome = assess(self.enrolment, self.birth_date, self.cleaned_data, visits)
+        if outcome is None:
+            raise DomainError("invalid_input", str(_("Enter the readings the assessment needs.")))
+        visit = self.to_visit(outcome, staff_id=user.staff_id, institution_id=user.institution_id)
+        record_visit(self.enrolment, visit, user, facts=self.enrolment_changes())
+        return visit, outcome
 
     def to_visit(
         self, outcome: Outcome, *, staff_id: int | None, institution_id: int | None

@@ -362,10 +362,13 @@ def exit_enrolment(
 EPISODE_END_CONTACTS = {Programme.MATERNAL: "day42"}
 
 
-def record_visit(enrolment: Enrolment, visit: Visit, user: User) -> Visit:
+def record_visit(
+    enrolment: Enrolment, visit: Visit, user: User, *, facts: dict[str, Any] | None = None
+) -> Visit:
     """Save ``visit`` (validated and classified by the form or API) for ``enrolment`` and move
-    the enrolment to its next contact. TB visits add to the doses taken; the 42-day check closes
-    a pregnancy episode."""
+    the enrolment to its next contact. ``facts`` are enrolment facts the visit changes (TB phase,
+    delivery date …), saved and audited with it. TB visits add to the doses taken; the 42-day
+    check closes a pregnancy episode."""
     if enrolment.status != Status.ACTIVE:
         raise DomainError(
             "not_active", _("Visits are recorded only for enrolments under management."), "status"
@@ -381,6 +384,18 @@ def record_visit(enrolment: Enrolment, visit: Visit, user: User) -> Visit:
     visit.programme = enrolment.programme
     visit.recorded_by = user
     with transaction.atomic():
+        if facts:
+            for name, value in facts.items():
+                setattr(enrolment, name, value)
+            enrolment.save(update_fields=[*facts, "updated_at"])
+            audit.record(
+                user,
+                "update",
+                ENROLMENT,
+                enrolment.pk,
+                purpose="programme visit",
+                detail={"fields": sorted(facts)},
+            )
         visit.save()
         if enrolment.programme == Programme.TB and visit.doses_missed is not None:
             _count_tb_doses(enrolment, visit)

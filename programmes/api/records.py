@@ -564,7 +564,7 @@ def record_visit(request: HttpRequest, enrolment_id: int, payload: VisitIn) -> V
     form = pages.visit_form(user, enrolment, data, staff=staff_access.staff_in_scope(user))
     if not form.is_valid():
         refuse(form)
-    visit, outcome = pages.save_visit(form, user, visits)
+    visit, outcome = form.save(user, visits)
     return VisitResultOut(
         visit=visit_out(visit),
         classification=outcome.classification,

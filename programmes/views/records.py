@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import audit, scope
+from accounts import scope
 from accounts.models import Role, User
 from accounts.scope import current_user
 from contracting.models import Team
@@ -630,32 +629,6 @@ def preview(form: VisitForm, visits: list[Visit]) -> Outcome | None:
     return assess(enrolment, form.birth_date, form.cleaned_data, visits)
 
 
-def save_visit(form: VisitForm, user: User, visits: list[Visit]) -> tuple[Visit, Outcome]:
-    """Classify on the server, set the facts the visit changes, record it (``services``).
-    Raises ``DomainError`` as the service does."""
-    enrolment = form.enrolment
-    outcome = assess(enrolment, form.birth_date, form.cleaned_data, visits)
-    if outcome is None:
-        raise DomainError("invalid_input", _("Enter the readings the assessment needs."))
-    visit = form.to_visit(outcome, staff_id=user.staff_id, institution_id=user.institution_id)
-    changes = form.enrolment_changes()
-    with transaction.atomic():
-        if changes:
-            for name, value in changes.items():
-                setattr(enrolment, name, value)
-            enrolment.save(update_fields=[*changes, "updated_at"])
-            audit.record(
-                user,
-                "update",
-                access.ENROLMENT,
-                enrolment.pk,
-                purpose="programme visit",
-                detail={"fields": sorted(changes)},
-            )
-        services.record_visit(enrolment, visit, user)
-    return visit, outcome
-
-
 def _shown_errors(form: VisitForm) -> list[str]:
     """Errors on what was typed; "required" is left for the save."""
     shown: list[str] = []
@@ -704,7 +677,7 @@ def record_visit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                visit, outcome = save_visit(form, user, visits)
+                visit, outcome = form.save(user, visits)
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
